@@ -1,0 +1,43 @@
+"""The comment and review service: ``create_app`` builds the Flask application."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from . import api
+from . import cli
+from . import config
+from . import errors
+from . import extensions
+from .persistence import schema
+
+__version__ = "0.1.0"
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # fields in schema order: id first
+    app.config.from_mapping(config.defaults(app.instance_path))
+    app.config.from_mapping(config.from_environ(os.environ))
+    app.config.from_mapping(test_config or {})
+    app.config.from_mapping(
+        API_TITLE="Comments and reviews",
+        API_VERSION=__version__,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config.instance_secret(app.instance_path)
+
+    extensions.init_app(app)
+    api.register(app)
+    errors.register(app)
+    cli.register(app)
+    if app.config["EMBEDDED_DATABASE"]:
+        schema.upgrade_embedded(app)
+    return app

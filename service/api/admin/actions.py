@@ -1,0 +1,78 @@
+"""Moderation decisions: approve, reject, spam, in bulk, and erasure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+
+from ...domain.errors import DomainError
+from ...domain.moderation import Action
+from ...schemas.admin import BulkIn
+from ...schemas.admin import BulkOut
+from ...schemas.admin import DecisionIn
+from ...schemas.admin import EntryDetailOut
+from ...schemas.admin import RejectIn
+from ...usecases import moderate
+from ...usecases import read
+from .auth import admin_blueprint
+
+blp = admin_blueprint("moderation", "Moderation decisions (moderators only).")
+
+
+def _decide(entry_id: int, action: Action, data: dict[str, Any] | None) -> dict[str, Any]:
+    data = data or {}
+    code = data.get("code")
+    decision = moderate.Decision(action, g.moderator, code.value if code else None, data.get("reason"))
+    moderate.decide(entry_id, decision)
+    return read.entry_detail(entry_id)
+
+
+@blp.route("/entries/<int:entry_id>/approve", methods=["POST"])
+@blp.arguments(DecisionIn, required=False)
+@blp.response(200, EntryDetailOut)
+def approve(data: dict[str, Any], entry_id: int) -> Any:
+    """Publish an entry."""
+    return _decide(entry_id, Action.APPROVE, data)
+
+
+@blp.route("/entries/<int:entry_id>/reject", methods=["POST"])
+@blp.arguments(RejectIn, required=False)
+@blp.response(200, EntryDetailOut)
+def reject(data: dict[str, Any], entry_id: int) -> Any:
+    """Reject an entry, with an optional reason `code` and free-text `reason`."""
+    return _decide(entry_id, Action.REJECT, data)
+
+
+@blp.route("/entries/<int:entry_id>/spam", methods=["POST"])
+@blp.arguments(DecisionIn, required=False)
+@blp.response(200, EntryDetailOut)
+def spam(data: dict[str, Any], entry_id: int) -> Any:
+    """Mark an entry as spam."""
+    return _decide(entry_id, Action.SPAM, data)
+
+
+@blp.route("/entries/bulk", methods=["POST"])
+@blp.arguments(BulkIn)
+@blp.response(200, BulkOut)
+def bulk(data: dict[str, Any]) -> Any:
+    """One action on 1 to 500 entries; each id succeeds or fails on its own."""
+    action = Action(data["action"])
+    code = data["code"].value if data.get("code") and action == Action.REJECT else None
+    results: list[dict[str, Any]] = []
+    for entry_id in data["ids"]:
+        try:
+            entry = moderate.decide(entry_id, moderate.Decision(action, g.moderator, code, data.get("reason")))
+        except DomainError as exc:
+            results.append({"id": entry_id, "error": {"code": exc.code, "message": exc.message}})
+        else:
+            results.append({"id": entry_id, "status": entry.status.value})
+    return {"results": results}
+
+
+@blp.route("/entries/<int:entry_id>", methods=["DELETE"])
+@blp.response(204)
+def erase(entry_id: int) -> Any:
+    """Erase an entry and its personal data; its replies move up to its parent."""
+    moderate.erase(entry_id, g.moderator)
+    return None

@@ -1,0 +1,32 @@
+"""The moderation queue and one entry with its history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...schemas.admin import EntryDetailOut
+from ...schemas.admin import QueueArgs
+from ...schemas.admin import QueueOut
+from ...usecases import read
+from .. import http
+from .auth import admin_blueprint
+
+blp = admin_blueprint("moderation-queue", "The moderation queue (moderators only).")
+
+
+@blp.route("/queue", methods=["GET"])
+@blp.arguments(QueueArgs, location="query")
+@blp.response(200, QueueOut)
+def get_queue(args: dict[str, Any]) -> Any:
+    """Entries of one status (default `pending`), oldest first, with what a moderator needs."""
+    page = read.queue(
+        http.cursor_key(), args["status"], args["kind"], args["article_id"], read.clamp(args.get("limit")), args.get("cursor")
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@blp.route("/entries/<int:entry_id>", methods=["GET"])
+@blp.response(200, EntryDetailOut)
+def get_entry(entry_id: int) -> Any:
+    """One entry with its reports and moderation history."""
+    return read.entry_detail(entry_id)

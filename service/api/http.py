@@ -1,0 +1,63 @@
+"""HTTP helpers every view shares: the JSON guard, article ids, and cache validators."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import jsonify
+from flask import request
+
+from ..domain import articles
+from ..domain.errors import Malformed
+
+# Changes whenever the shape of public responses changes, so old ETags stop matching.
+REPRESENTATION = "1"
+
+
+def require_json_body() -> None:
+    """Before a write: bodies over the limit are 413, bodies that are not JSON are 415."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, f"The request body is larger than {limit // 1024} KiB.")
+    has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+    if has_body and not request.is_json:
+        abort(415, "Send the request body as application/json.")
+
+
+def article_id(value: str) -> str:
+    if not articles.is_valid(value):
+        raise Malformed(
+            "Invalid article id: 1 to 128 characters of A-Z a-z 0-9 . _ : ~ -, starting with a letter or digit.",
+            {"article_id": "Not a valid article id."},
+        )
+    return value
+
+
+def cursor_key() -> bytes:
+    return str(current_app.config["SECRET_KEY"]).encode("utf-8")
+
+
+def _cache_control() -> str:
+    age = int(current_app.config["CACHE_MAX_AGE"])
+    return f"public, max-age={age}, s-maxage={age}, stale-while-revalidate={age}"
+
+
+def cached_json(validator: str, build: Callable[[], Any]) -> Response:
+    """A public GET: ``validator`` names the exact state of what ``build`` returns (article
+    versions plus the request's parameters), so a matching ``If-None-Match`` is answered
+    ``304`` without running the query."""
+    etag = hashlib.blake2b(f"{REPRESENTATION}|{validator}".encode(), digest_size=12).hexdigest()
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = jsonify(build())
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = _cache_control()
+    return response

@@ -1,0 +1,32 @@
+"""Operations endpoints: liveness and readiness."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import Response
+from flask import jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import envelope
+from ..extensions import db
+
+bp = Blueprint("ops", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    """The process is up. No I/O."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz() -> Response:
+    """The database answers."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return envelope(503, "The database is unavailable.")
+    return jsonify(status="ready")

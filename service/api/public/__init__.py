@@ -1,0 +1,10 @@
+"""The public API at /api/v1: no auth, CORS for the configured origins, rate-limited writes."""
+
+from __future__ import annotations
+
+from .comments import blp as comments
+from .counts import blp as counts
+from .reports import blp as reports
+from .reviews import blp as reviews
+
+BLUEPRINTS = (comments, reviews, counts, reports)

@@ -1,0 +1,46 @@
+"""Comments of an article: submit, and read the approved thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+
+from ...extensions import limiter
+from ...extensions import limits_off
+from ...extensions import submission_limit
+from ...schemas.public import CommentIn
+from ...schemas.public import PageArgs
+from ...schemas.public import SubmissionOut
+from ...schemas.public import ThreadOut
+from ...usecases import read
+from ...usecases import submit
+from .. import http
+from .base import public_blueprint
+
+blp = public_blueprint("comments", "Comments and replies of an article.")
+thread_schema = ThreadOut()
+
+
+@blp.route("/articles/<path:article_id>/comments", methods=["POST"])
+@limiter.limit(submission_limit, exempt_when=limits_off)
+@blp.arguments(CommentIn)
+@blp.response(202, SubmissionOut)
+@blp.alt_response(409, description="Conflict")
+def submit_comment(data: dict[str, Any], article_id: str) -> Any:
+    """Submit a comment or, with `parent_id`, a reply. It waits for a moderator."""
+    return submit.submit_comment(http.article_id(article_id), data["author"], data["body"], data["email"], data["parent_id"])
+
+
+@blp.route("/articles/<path:article_id>/comments", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, ThreadOut)
+def list_comments(args: dict[str, Any], article_id: str) -> Response:
+    """Approved comments, oldest first, replies nested under their parent."""
+    article_id = http.article_id(article_id)
+    limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
+    version = read.versions([article_id])[article_id]
+    return http.cached_json(
+        f"comments|{article_id}|{version}|{limit}|{cursor}",
+        lambda: thread_schema.dump(read.thread(http.cursor_key(), article_id, limit, cursor)),
+    )

@@ -1,0 +1,45 @@
+"""Approved counts and rating summaries, for one article or a page of badges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+
+from ...domain.errors import Malformed
+from ...schemas.public import BatchCountsArgs
+from ...schemas.public import BatchCountsOut
+from ...schemas.public import CountsOut
+from ...usecases import read
+from .. import http
+from .base import public_blueprint
+
+blp = public_blueprint("counts", "Approved counts and rating summaries, read from counters.")
+counts_schema = CountsOut()
+batch_schema = BatchCountsOut()
+MAX_BATCH = 100
+
+
+@blp.route("/articles/<path:article_id>/counts", methods=["GET"])
+@blp.response(200, CountsOut)
+def article_counts(article_id: str) -> Response:
+    """Counts of one article."""
+    article_id = http.article_id(article_id)
+    stats = read.counts([article_id])[article_id]
+    return http.cached_json(f"counts|{stats!r}", lambda: counts_schema.dump(stats))
+
+
+@blp.route("/counts", methods=["GET"])
+@blp.arguments(BatchCountsArgs, location="query")
+@blp.response(200, BatchCountsOut)
+def batch_counts(args: dict[str, Any]) -> Response:
+    """Counts of up to 100 articles in one request (`?article_id=a&article_id=b`)."""
+    ids: list[str] = args["article_id"]
+    if not 1 <= len(ids) <= MAX_BATCH:
+        raise Malformed(f"Ask for 1 to {MAX_BATCH} article ids.", {"article_id": f"1 to {MAX_BATCH} ids."})
+    if len(set(ids)) != len(ids):
+        raise Malformed("Each article id may be asked for once.", {"article_id": "Repeated id."})
+    for article_id in ids:
+        http.article_id(article_id)
+    counts = read.counts(ids)
+    return http.cached_json(f"batch|{counts!r}", lambda: batch_schema.dump({"counts": counts}))

@@ -1,0 +1,52 @@
+"""Reviews of an article: submit, and read the approved ones with their summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+
+from ...extensions import limiter
+from ...extensions import limits_off
+from ...extensions import submission_limit
+from ...schemas.public import PageArgs
+from ...schemas.public import ReviewIn
+from ...schemas.public import ReviewsOut
+from ...schemas.public import SubmissionOut
+from ...usecases import read
+from ...usecases import submit
+from .. import http
+from .base import public_blueprint
+
+blp = public_blueprint("reviews", "Star-rated reviews of an article.")
+reviews_schema = ReviewsOut()
+
+
+@blp.route("/articles/<path:article_id>/reviews", methods=["POST"])
+@limiter.limit(submission_limit, exempt_when=limits_off)
+@blp.arguments(ReviewIn)
+@blp.response(202, SubmissionOut)
+@blp.alt_response(409, description="This email address has already reviewed the article.")
+def submit_review(data: dict[str, Any], article_id: str) -> Any:
+    """Submit a review (1 to 5 stars). One review per email address and article."""
+    return submit.submit_review(
+        http.article_id(article_id), data["author"], data["rating"], data["body"], data["title"], data["email"]
+    )
+
+
+@blp.route("/articles/<path:article_id>/reviews", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, ReviewsOut)
+def list_reviews(args: dict[str, Any], article_id: str) -> Response:
+    """Approved reviews, newest first, with the article's rating summary."""
+    article_id = http.article_id(article_id)
+    limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
+    version = read.versions([article_id])[article_id]
+
+    def build() -> Any:
+        page = read.reviews(http.cursor_key(), article_id, limit, cursor)
+        return reviews_schema.dump(
+            {"items": page.items, "next_cursor": page.next_cursor, "summary": read.rating_summary(article_id)}
+        )
+
+    return http.cached_json(f"reviews|{article_id}|{version}|{limit}|{cursor}", build)

@@ -1,0 +1,118 @@
+"""Configuration: defaults, then the documented ``COMMENTS_*`` variables, parsed and checked
+once at start-up so that a mistake fails with one clear line instead of at a request."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+MAX_BODY_BYTES = 64 * 1024
+DEFAULT_RATE_LIMIT = "10/minute;200/day"
+_LIMIT_ITEM = re.compile(r"^\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day|month|year)s?\s*$", re.I)
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work; the message names the variable."""
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'comments.db'}",
+        "EMBEDDED_DATABASE": True,
+        "ADMIN_TOKENS": {},
+        "ALLOWED_ORIGINS": [],
+        "REDIS_URL": None,
+        "RATE_LIMIT": DEFAULT_RATE_LIMIT,
+        "SECRET_KEY": None,
+        "CACHE_MAX_AGE": 10,
+        "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+    }
+
+
+def parse_admin_tokens(value: str) -> dict[str, str]:
+    """``name:token,name2:token2`` as ``{token: name}``."""
+    tokens: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in value.split(","))):
+        name, sep, token = pair.partition(":")
+        name, token = name.strip(), token.strip()
+        if not sep or not name or not token:
+            raise ConfigError("COMMENTS_ADMIN_TOKENS must be comma-separated name:token pairs")
+        if len(name) > 80:
+            raise ConfigError("COMMENTS_ADMIN_TOKENS: a moderator name has at most 80 characters")
+        if token in tokens:
+            raise ConfigError("COMMENTS_ADMIN_TOKENS: two moderators share one token")
+        tokens[token] = name
+    return tokens
+
+
+def parse_database_url(value: str) -> str:
+    """A SQLAlchemy URL; plain ``postgres://`` URLs are driven by psycopg 3."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ConfigError("COMMENTS_DATABASE_URL is not a database URL") from None
+    if url.drivername in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"COMMENTS_DATABASE_URL: unsupported database {url.get_backend_name()!r}")
+    return url.render_as_string(hide_password=False)
+
+
+def parse_rate_limit(value: str) -> str | None:
+    value = value.strip()
+    if value.lower() == "off":
+        return None
+    items = [i for i in re.split(r"[;,]", value) if i.strip()]
+    if not items or not all(_LIMIT_ITEM.match(i) for i in items):
+        raise ConfigError("COMMENTS_RATE_LIMIT must look like '5/minute;50/day' or be 'off'")
+    return ";".join(i.strip() for i in items)
+
+
+def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings given in the environment; unset variables keep their defaults."""
+    config: dict[str, Any] = {}
+    if url := environ.get("COMMENTS_DATABASE_URL", "").strip():
+        config["SQLALCHEMY_DATABASE_URI"] = parse_database_url(url)
+        config["EMBEDDED_DATABASE"] = False
+    if "COMMENTS_ADMIN_TOKENS" in environ:
+        config["ADMIN_TOKENS"] = parse_admin_tokens(environ["COMMENTS_ADMIN_TOKENS"])
+    if origins := environ.get("COMMENTS_ALLOWED_ORIGINS", "").strip():
+        config["ALLOWED_ORIGINS"] = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()]
+    if redis_url := environ.get("COMMENTS_REDIS_URL", "").strip():
+        if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError("COMMENTS_REDIS_URL must be a redis:// URL")
+        config["REDIS_URL"] = redis_url
+    if "COMMENTS_RATE_LIMIT" in environ:
+        config["RATE_LIMIT"] = parse_rate_limit(environ["COMMENTS_RATE_LIMIT"])
+    if key := environ.get("COMMENTS_SECRET_KEY", "").strip():
+        config["SECRET_KEY"] = key
+    if max_age := environ.get("COMMENTS_CACHE_MAX_AGE", "").strip():
+        if not max_age.isdigit():
+            raise ConfigError("COMMENTS_CACHE_MAX_AGE must be a number of seconds")
+        config["CACHE_MAX_AGE"] = int(max_age)
+    return config
+
+
+def instance_secret(instance_path: str) -> str:
+    """A key kept in the instance folder, shared by every worker on this machine. Several
+    machines must share ``COMMENTS_SECRET_KEY`` instead."""
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        tmp = path.with_name(f".secret_key.{os.getpid()}")
+        tmp.write_text(secrets.token_urlsafe(32))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)  # atomic: the first worker's key wins
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()

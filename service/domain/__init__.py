@@ -1,0 +1,1 @@
+"""Plain-Python rules of the service: no Flask, no database session."""

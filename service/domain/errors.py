@@ -1,0 +1,32 @@
+"""Errors of the domain and use cases; ``service/errors.py`` maps them to HTTP statuses."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "error"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class Invalid(DomainError):
+    """Well-formed input that breaks a rule (an unknown parent, a body with no text)."""
+
+    code = "validation_failed"
+
+
+class Malformed(DomainError):
+    """Input that cannot even be read (a tampered cursor, a bad article id)."""
+
+    code = "bad_request"

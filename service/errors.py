@@ -1,0 +1,126 @@
+"""One JSON error envelope for every failure on every path:
+``{"error": {"code": "...", "message": "...", "fields": {...}?}}``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from flask import Response
+from flask import jsonify
+from flask_smorest import Api
+from sqlalchemy.exc import InterfaceError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException
+
+from .domain import errors as domain
+from .domain.moderation import IllegalTransition
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
+    domain.NotFound: 404,
+    domain.Conflict: 409,
+    domain.Invalid: 422,
+    domain.Malformed: 400,
+}
+
+
+def envelope(
+    status: int,
+    message: str,
+    fields: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    code: str | None = None,
+) -> Response:
+    error: dict[str, Any] = {"code": code or CODES.get(status, "error"), "message": message}
+    if fields:
+        error["fields"] = fields
+    response = jsonify(error=error)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
+    """webargs' nested messages as ``{"field": "what is wrong"}``."""
+    if isinstance(messages, list):
+        return {prefix or "_schema": " ".join(str(m) for m in messages if not isinstance(m, dict))}
+    fields: dict[str, str] = {}
+    for key, value in messages.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        fields.update(_flatten(value, name))
+    return fields
+
+
+def _from_http(error: HTTPException) -> Response:
+    status = error.code or 500
+    headers = {k: v for k, v in error.get_headers() if k.lower() not in ("content-type",)}
+    data = getattr(error, "data", None) or {}
+    headers.update(data.get("headers") or {})
+    if status == 500:
+        return envelope(500, "Internal server error.")
+    messages = data.get("messages")
+    if messages is not None:
+        if not isinstance(messages, dict):
+            messages = {"json": messages}
+        locations = set(messages)
+        if status == 400 or isinstance(messages.get("json"), list):
+            return envelope(400, "The request body is not valid JSON.")
+        fields = {}
+        for location in ("json", "query", "view_args", "path"):
+            fields.update(_flatten(messages.get(location, {})))
+        if locations and locations <= {"query", "view_args", "path"}:
+            return envelope(400, "Invalid query or path parameters.", fields)
+        return envelope(422, "The request failed validation.", fields)
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="moderation"')
+    message = data.get("message") or error.description or error.name
+    return envelope(status, str(message), headers=headers)
+
+
+class CommentsApi(Api):  # type: ignore[misc]
+    """flask-smorest routes every HTTP error here; answer with the envelope."""
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        return _from_http(error)
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _from_http)
+
+    @app.errorhandler(domain.DomainError)
+    def _domain(error: domain.DomainError) -> Response:
+        return envelope(DOMAIN_STATUS.get(type(error), 400), error.message, error.fields, code=error.code)
+
+    @app.errorhandler(IllegalTransition)
+    def _illegal(error: IllegalTransition) -> Response:
+        return envelope(409, str(error))
+
+    def _database_down(error: Exception) -> Response:
+        from .extensions import db
+
+        log.warning("database unavailable: %s", type(error).__name__)
+        db.session.rollback()
+        return envelope(503, "The database is unavailable; try again shortly.", headers={"Retry-After": "5"})
+
+    for exc in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(exc, _database_down)

@@ -1,0 +1,1 @@
+"""Tables, queries and schema management. Only usecases/ and cli.py import from here."""

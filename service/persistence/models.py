@@ -1,0 +1,121 @@
+"""The tables. Entries of both kinds share one table and one moderation queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Enum
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import SmallInteger
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from ..domain.moderation import Kind
+from ..domain.moderation import Status
+from .base import Base
+from .base import utcnow
+
+
+def _values(enum_cls: type[Kind] | type[Status]) -> list[str]:
+    return [member.value for member in enum_cls]
+
+
+StatusType = Enum(Status, native_enum=False, values_callable=_values, length=16, name="status")
+KindType = Enum(Kind, native_enum=False, values_callable=_values, length=16, name="kind")
+
+
+class Entry(Base):
+    """A comment or a review: what the reader sent, and its sanitized HTML for the public."""
+
+    __tablename__ = "entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[Kind] = mapped_column(KindType)
+    article_id: Mapped[str] = mapped_column(String(128))
+    status: Mapped[Status] = mapped_column(StatusType, default=Status.PENDING)
+    # Replies: their parent, and the top-level comment of their thread (null for top level).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"), index=True)
+    root_id: Mapped[int | None] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str | None] = mapped_column(String(254))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    title: Mapped[str | None] = mapped_column(String(120))
+    report_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        # Public reads: an article's approved top-level comments or reviews, in time order.
+        Index("ix_entry_public", "article_id", "kind", "status", "parent_id", "created_at", "id"),
+        # Replies of the top-level comments on a page.
+        Index("ix_entry_thread", "root_id", "status", "created_at", "id"),
+        # The moderation queue and its filters, oldest first.
+        Index("ix_entry_queue", "status", "created_at", "id"),
+        Index("ix_entry_queue_kind", "status", "kind", "created_at", "id"),
+        Index("ix_entry_queue_article", "article_id", "status", "created_at", "id"),
+        # One review per email address per article.
+        Index(
+            "uq_entry_review_email",
+            "article_id",
+            "email",
+            unique=True,
+            sqlite_where=text("kind = 'review'"),
+            postgresql_where=text("kind = 'review'"),
+        ),
+    )
+
+
+class ModerationEvent(Base):
+    """The audit log. ``entry_id`` is no foreign key: events outlive an erased entry."""
+
+    __tablename__ = "moderation_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[Status | None] = mapped_column(StatusType)
+    to_status: Mapped[Status | None] = mapped_column(StatusType)
+    moderator: Mapped[str] = mapped_column(String(80))
+    reason_code: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Report(Base):
+    """A reader's flag on an approved entry."""
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ArticleStats(Base):
+    """Counters of one article's approved entries, changed in the transaction of every
+    moderation change, so counts never scan entries. ``version`` changes with any public
+    change of the article and keys its ETags."""
+
+    __tablename__ = "article_stats"
+
+    article_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    comments: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    reviews: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    rating_1: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    rating_2: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    rating_3: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    rating_4: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    rating_5: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+
+    @property
+    def histogram(self) -> tuple[int, int, int, int, int]:
+        return (self.rating_1, self.rating_2, self.rating_3, self.rating_4, self.rating_5)

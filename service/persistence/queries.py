@@ -1,0 +1,125 @@
+"""Statements the use cases share: locks, counters and the visibility of reply trees.
+
+A comment is *visible* when it and every ancestor are approved; the ``comments`` counter
+counts visible comments, so the badge always matches what the thread shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import ColumnElement
+from sqlalchemy import func
+from sqlalchemy import literal
+from sqlalchemy import select
+from sqlalchemy import tuple_
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import aliased
+
+from ..domain.moderation import Kind
+from ..domain.moderation import Status
+from .models import ArticleStats
+from .models import Entry
+
+APPROVED = Status.APPROVED
+
+
+def lock_entry(session: Session, entry_id: int) -> Entry | None:
+    """The entry, row-locked until commit (SQLite's BEGIN IMMEDIATE already serializes)."""
+    stmt = select(Entry).where(Entry.id == entry_id).with_for_update()
+    return session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def lock_article(session: Session, article_id: str) -> None:
+    """Create the article's counters if needed, bump its version and hold its row lock, so
+    counter changes of one article happen one transaction at a time."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(ArticleStats).values(article_id=article_id, version=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[ArticleStats.article_id], set_={"version": ArticleStats.version + 1}
+    )
+    session.execute(stmt)
+
+
+def add_to_counters(session: Session, entry: Entry, sign: int, comments: int = 1) -> None:
+    values: dict[str, object] = {}
+    if entry.kind == Kind.REVIEW and entry.rating:
+        values["reviews"] = ArticleStats.reviews + sign
+        column = getattr(ArticleStats, f"rating_{entry.rating}")
+        values[f"rating_{entry.rating}"] = column + sign
+    elif entry.kind == Kind.COMMENT:
+        values["comments"] = ArticleStats.comments + sign * comments
+    if values:
+        session.execute(update(ArticleStats).where(ArticleStats.article_id == entry.article_id).values(values))
+
+
+def ancestors_approved(session: Session, parent_id: int | None) -> bool:
+    """Whether a comment under ``parent_id`` would be shown if it were approved."""
+    if parent_id is None:
+        return True
+    up = select(Entry.id, Entry.parent_id, Entry.status).where(Entry.id == parent_id).cte("up", recursive=True)
+    e = aliased(Entry)
+    up = up.union_all(select(e.id, e.parent_id, e.status).join(up, e.id == up.c.parent_id))
+    hidden = session.scalar(select(func.count()).select_from(up).where(up.c.status != APPROVED))
+    return hidden == 0
+
+
+def approved_descendants(session: Session, entry_id: int) -> int:
+    """Replies below ``entry_id`` reached through approved replies only."""
+    down = select(Entry.id).where(Entry.parent_id == entry_id, Entry.status == APPROVED).cte("down", recursive=True)
+    e = aliased(Entry)
+    down = down.union_all(select(e.id).join(down, e.parent_id == down.c.id).where(e.status == APPROVED))
+    return int(session.scalar(select(func.count()).select_from(down)) or 0)
+
+
+def recount(session: Session, article_ids: Iterable[str] | None = None) -> int:
+    """Recompute counters from the entries (repair, import, erasure); bumps each version.
+    Returns the number of articles written."""
+    ids = None if article_ids is None else list(article_ids)
+    scope = (lambda col: col.in_(ids)) if ids is not None else (lambda col: literal(True))
+
+    vis = (
+        select(Entry.id, Entry.article_id)
+        .where(scope(Entry.article_id), Entry.kind == Kind.COMMENT, Entry.status == APPROVED, Entry.parent_id.is_(None))
+        .cte("vis", recursive=True)
+    )
+    e = aliased(Entry)
+    vis = vis.union_all(select(e.id, e.article_id).join(vis, e.parent_id == vis.c.id).where(e.status == APPROVED))
+    comments = dict(session.execute(select(vis.c.article_id, func.count()).group_by(vis.c.article_id)).tuples().all())
+
+    histograms: dict[str, list[int]] = {}
+    rows = session.execute(
+        select(Entry.article_id, Entry.rating, func.count())
+        .where(scope(Entry.article_id), Entry.kind == Kind.REVIEW, Entry.status == APPROVED)
+        .group_by(Entry.article_id, Entry.rating)
+    ).tuples()
+    for article_id, rating, n in rows:
+        if rating in (1, 2, 3, 4, 5):
+            histograms.setdefault(article_id, [0] * 5)[rating - 1] = n
+
+    known = set(session.scalars(select(ArticleStats.article_id).where(scope(ArticleStats.article_id))))
+    touched = known | set(comments) | set(histograms) | set(ids or ())
+    for article_id in touched:
+        lock_article(session, article_id)
+        h = histograms.get(article_id, [0] * 5)
+        session.execute(
+            update(ArticleStats)
+            .where(ArticleStats.article_id == article_id)
+            .values(
+                comments=comments.get(article_id, 0),
+                reviews=sum(h),
+                **{f"rating_{i + 1}": n for i, n in enumerate(h)},
+            )
+        )
+    return len(touched)
+
+
+def keyset_after(created_at: datetime, entry_id: int, descending: bool = False) -> ColumnElement[bool]:
+    """Rows strictly after a position in (created_at, id) order: one row-value comparison,
+    which both databases answer from the index."""
+    key = tuple_(Entry.created_at, Entry.id)
+    return key < (created_at, entry_id) if descending else key > (created_at, entry_id)

@@ -1,0 +1,95 @@
+"""What moderators send and see."""
+
+from __future__ import annotations
+
+from marshmallow import Schema
+from marshmallow import fields
+from marshmallow import validate
+
+from ..domain.moderation import Kind
+from ..domain.moderation import ReasonCode
+from ..domain.moderation import Status
+from .fields import PageArgs
+from .fields import article_id
+from .fields import utc_datetime
+
+Reason = validate.Length(max=1000)
+
+
+class QueueArgs(PageArgs):
+    status = fields.Enum(Status, by_value=True, load_default=Status.PENDING)
+    kind = fields.Enum(Kind, by_value=True, load_default=None)
+    article_id = article_id(load_default=None)
+
+
+class ReportOut(Schema):
+    reason = fields.String(allow_none=True)
+    created_at = utc_datetime()
+
+
+class QueueItemOut(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    article_id = fields.String(required=True)
+    status = fields.String(required=True)
+    parent_id = fields.Integer(allow_none=True)
+    author = fields.String(required=True)
+    email = fields.String(allow_none=True)
+    body = fields.String(required=True, metadata={"description": "What the reader sent, as text."})
+    body_html = fields.String(required=True, metadata={"description": "The sanitized HTML the public would see."})
+    rating = fields.Integer(allow_none=True)
+    title = fields.String(allow_none=True)
+    created_at = utc_datetime(required=True)
+    updated_at = utc_datetime(required=True)
+    report_count = fields.Integer(required=True)
+    reports = fields.List(fields.Nested(ReportOut), required=True)
+    history_length = fields.Integer(required=True)
+
+
+class QueueOut(Schema):
+    items = fields.List(fields.Nested(QueueItemOut), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class EventOut(Schema):
+    action = fields.String(required=True)
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String(allow_none=True)
+    moderator = fields.String(required=True)
+    code = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    created_at = utc_datetime(required=True)
+
+
+class EntryDetailOut(QueueItemOut):
+    history = fields.List(fields.Nested(EventOut), required=True)
+
+
+class DecisionIn(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=Reason)
+
+
+class RejectIn(DecisionIn):
+    code = fields.Enum(ReasonCode, by_value=True, load_default=None, allow_none=True)
+
+
+class BulkIn(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(["approve", "reject", "spam"]))
+    ids = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=500))
+    code = fields.Enum(ReasonCode, by_value=True, load_default=None, allow_none=True)
+    reason = fields.String(load_default=None, allow_none=True, validate=Reason)
+
+
+class BulkError(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+
+
+class BulkResult(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String()
+    error = fields.Nested(BulkError)
+
+
+class BulkOut(Schema):
+    results = fields.List(fields.Nested(BulkResult), required=True)

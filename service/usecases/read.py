@@ -1,0 +1,222 @@
+"""What readers and moderators read. Public reads use counters and indexed keyset pages
+only; nothing here sanitizes or counts rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select
+
+from ..domain import cursors
+from ..domain import ratings
+from ..domain.errors import Malformed
+from ..domain.errors import NotFound
+from ..domain.moderation import Kind
+from ..domain.moderation import Status
+from ..extensions import db
+from ..persistence.models import ArticleStats
+from ..persistence.models import Entry
+from ..persistence.models import ModerationEvent
+from ..persistence.models import Report
+from ..persistence.queries import keyset_after
+
+MAX_LIMIT = 200
+APPROVED = Status.APPROVED
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def clamp(limit: int | None, default: int = 50) -> int:
+    return min(limit or default, MAX_LIMIT)
+
+
+def _position(key: bytes, scope: str, cursor: str | None) -> cursors.Position | None:
+    if not cursor:
+        return None
+    try:
+        return cursors.decode(key, scope, cursor)
+    except cursors.BadCursor as exc:
+        raise Malformed(str(exc), {"cursor": str(exc)}) from None
+
+
+def _next(key: bytes, scope: str, rows: Sequence[Any], limit: int) -> str | None:
+    if len(rows) <= limit:
+        return None
+    last = rows[limit - 1]
+    return cursors.encode(key, scope, cursors.Position(last.created_at, last.id))
+
+
+# -- counters ---------------------------------------------------------------------------
+
+
+def versions(article_ids: Sequence[str]) -> dict[str, int]:
+    """The moderation version of each article (0 before anything was published)."""
+    rows = db.session.execute(
+        select(ArticleStats.article_id, ArticleStats.version).where(ArticleStats.article_id.in_(article_ids))
+    ).tuples()
+    found = dict(rows.all())
+    return {a: found.get(a, 0) for a in article_ids}
+
+
+def _counts_of(article_id: str, stats: ArticleStats | None) -> dict[str, Any]:
+    if stats is None:
+        return {"article_id": article_id, "comments": 0, "reviews": 0, "rating": ratings.EMPTY.as_dict()}
+    return {
+        "article_id": article_id,
+        "comments": stats.comments,
+        "reviews": stats.reviews,
+        "rating": ratings.summarize(stats.histogram).as_dict(),
+    }
+
+
+def counts(article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Counts of up to 100 articles in one query."""
+    found = {s.article_id: s for s in db.session.scalars(select(ArticleStats).where(ArticleStats.article_id.in_(article_ids)))}
+    return {a: _counts_of(a, found.get(a)) for a in article_ids}
+
+
+def rating_summary(article_id: str) -> dict[str, Any]:
+    return counts([article_id])[article_id]["rating"]  # type: ignore[no-any-return]
+
+
+# -- public lists -----------------------------------------------------------------------
+
+
+def thread(key: bytes, article_id: str, limit: int, cursor: str | None) -> Page:
+    """Approved top-level comments, oldest first, each with its approved replies nested."""
+    scope = f"comments:{article_id}"
+    after = _position(key, scope, cursor)
+    c = Entry
+    roots_q = (
+        select(c.id, c.author, c.body_html, c.created_at, c.parent_id)
+        .where(c.article_id == article_id, c.kind == Kind.COMMENT, c.status == APPROVED, c.parent_id.is_(None))
+        .order_by(c.created_at, c.id)
+        .limit(limit + 1)
+    )
+    if after:
+        roots_q = roots_q.where(keyset_after(after.created_at, after.id))
+    roots = db.session.execute(roots_q).all()
+    page = roots[:limit]
+    nodes: dict[int, dict[str, Any]] = {}
+    items = []
+    for r in page:
+        node = {"id": r.id, "author": r.author, "body_html": r.body_html, "created_at": r.created_at, "parent_id": None, "replies": []}
+        nodes[r.id] = node
+        items.append(node)
+    if page:
+        replies = db.session.execute(
+            select(c.id, c.author, c.body_html, c.created_at, c.parent_id)
+            .where(c.root_id.in_([r.id for r in page]), c.status == APPROVED)
+            .order_by(c.created_at, c.id)
+        ).all()
+        for r in replies:
+            nodes[r.id] = {"id": r.id, "author": r.author, "body_html": r.body_html, "created_at": r.created_at, "parent_id": r.parent_id, "replies": []}
+        for r in replies:
+            parent = nodes.get(r.parent_id)
+            if parent is not None:  # a reply under an unpublished parent stays hidden
+                parent["replies"].append(nodes[r.id])
+    return Page(items, _next(key, scope, roots, limit))
+
+
+def reviews(key: bytes, article_id: str, limit: int, cursor: str | None) -> Page:
+    """Approved reviews, newest first."""
+    scope = f"reviews:{article_id}"
+    after = _position(key, scope, cursor)
+    c = Entry
+    q = (
+        select(c.id, c.author, c.body_html, c.created_at, c.rating, c.title)
+        .where(c.article_id == article_id, c.kind == Kind.REVIEW, c.status == APPROVED, c.parent_id.is_(None))
+        .order_by(c.created_at.desc(), c.id.desc())
+        .limit(limit + 1)
+    )
+    if after:
+        q = q.where(keyset_after(after.created_at, after.id, descending=True))
+    rows = db.session.execute(q).all()
+    items = [r._asdict() for r in rows[:limit]]
+    return Page(items, _next(key, scope, rows, limit))
+
+
+# -- moderation -------------------------------------------------------------------------
+
+
+def _moderation_view(entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    """Entries as a moderator sees them, with reports and history length, in two queries."""
+    ids = [e.id for e in entries]
+    history: dict[int, int] = {}
+    reports: dict[int, list[dict[str, Any]]] = {}
+    if ids:
+        history = dict(
+            db.session.execute(
+                select(ModerationEvent.entry_id, func.count()).where(ModerationEvent.entry_id.in_(ids)).group_by(ModerationEvent.entry_id)
+            ).tuples().all()
+        )
+        for r in db.session.scalars(select(Report).where(Report.entry_id.in_(ids)).order_by(Report.id)):
+            reports.setdefault(r.entry_id, []).append({"reason": r.reason, "created_at": r.created_at})
+    return [
+        {
+            "id": e.id,
+            "kind": e.kind.value,
+            "article_id": e.article_id,
+            "status": e.status.value,
+            "parent_id": e.parent_id,
+            "author": e.author,
+            "email": e.email,
+            "body": e.body_source,
+            "body_html": e.body_html,
+            "rating": e.rating,
+            "title": e.title,
+            "created_at": e.created_at,
+            "updated_at": e.updated_at,
+            "report_count": e.report_count,
+            "reports": reports.get(e.id, []),
+            "history_length": history.get(e.id, 0),
+        }
+        for e in entries
+    ]
+
+
+def queue(
+    key: bytes, status: Status, kind: Kind | None, article_id: str | None, limit: int, cursor: str | None
+) -> Page:
+    """The moderation queue, oldest first."""
+    scope = f"queue:{status.value}:{kind.value if kind else ''}:{article_id or ''}"
+    after = _position(key, scope, cursor)
+    q = select(Entry).where(Entry.status == status).order_by(Entry.created_at, Entry.id).limit(limit + 1)
+    if kind:
+        q = q.where(Entry.kind == kind)
+    if article_id:
+        q = q.where(Entry.article_id == article_id)
+    if after:
+        q = q.where(keyset_after(after.created_at, after.id))
+    rows = db.session.scalars(q).all()
+    return Page(_moderation_view(rows[:limit]), _next(key, scope, rows, limit))
+
+
+def entry_detail(entry_id: int) -> dict[str, Any]:
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        raise NotFound("No entry has this id.")
+    (view,) = _moderation_view([entry])
+    events = db.session.scalars(
+        select(ModerationEvent).where(ModerationEvent.entry_id == entry_id).order_by(ModerationEvent.id)
+    )
+    view["history"] = [
+        {
+            "action": ev.action,
+            "from_status": ev.from_status.value if ev.from_status else None,
+            "to_status": ev.to_status.value if ev.to_status else None,
+            "moderator": ev.moderator,
+            "code": ev.reason_code,
+            "reason": ev.reason,
+            "created_at": ev.created_at,
+        }
+        for ev in events
+    ]
+    return view
