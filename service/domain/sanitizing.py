@@ -9,14 +9,13 @@ import html
 import re
 import threading
 import unicodedata
+from collections.abc import MutableMapping
 from functools import partial
 
 import bleach
 from bleach.linkifier import LinkifyFilter
 
-ALLOWED_TAGS = frozenset(
-    {"p", "br", "b", "strong", "i", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a"}
-)
+ALLOWED_TAGS = frozenset({"p", "br", "b", "strong", "i", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a"})
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 
@@ -25,7 +24,9 @@ LINK_REL = "nofollow ugc noopener"
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # Invisible or direction-changing characters: allowed in a body, never in a name or title,
 # where they are used to impersonate others or to reverse the text around them.
-_INVISIBLE = re.compile("[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0]")
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0]"
+)
 _SPACES = re.compile(r"\s+")
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(p|pre|blockquote|ul|ol|li)\b", re.IGNORECASE)
 _SAFE_HREF = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
@@ -43,7 +44,10 @@ def plain_text(text: str) -> str:
     return _SPACES.sub(" ", _INVISIBLE.sub("", normalize(text))).strip()
 
 
-def _href_allowed(tag: str, name: str, value: str) -> bool:
+def _attribute_allowed(tag: str, name: str, value: str) -> bool:
+    """Links keep a safe ``href`` and ``title``; nothing else keeps any attribute."""
+    if tag != "a":
+        return False
     if name in ("title", "rel"):
         return True
     if name != "href":
@@ -54,7 +58,9 @@ def _href_allowed(tag: str, name: str, value: str) -> bool:
     return bool(_SAFE_HREF.match(url))
 
 
-def _rel(attrs: dict[tuple[str | None, str], str], new: bool = False) -> dict[tuple[str | None, str], str]:
+def _rel(
+    attrs: MutableMapping[tuple[str | None, str], str], new: bool = False
+) -> MutableMapping[tuple[str | None, str], str]:
     if attrs.get((None, "href")) is None:
         # A link whose href was refused keeps its text but is no link any more.
         return None  # type: ignore[return-value]
@@ -71,7 +77,7 @@ def _cleaner() -> bleach.Cleaner:
     if cleaner is None:
         cleaner = bleach.Cleaner(
             tags=ALLOWED_TAGS,
-            attributes={"a": _href_allowed},
+            attributes=_attribute_allowed,
             protocols=ALLOWED_PROTOCOLS,
             strip=True,
             strip_comments=True,

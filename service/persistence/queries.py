@@ -89,14 +89,16 @@ def recount(session: Session, article_ids: Iterable[str] | None = None) -> int:
     )
     e = aliased(Entry)
     vis = vis.union_all(select(e.id, e.article_id).join(vis, e.parent_id == vis.c.id).where(e.status == APPROVED))
-    comments = dict(session.execute(select(vis.c.article_id, func.count()).group_by(vis.c.article_id)).tuples().all())
+    comments: dict[str, int] = dict(
+        session.execute(select(vis.c.article_id, func.count()).group_by(vis.c.article_id)).all()
+    )
 
     histograms: dict[str, list[int]] = {}
     rows = session.execute(
         select(Entry.article_id, Entry.rating, func.count())
         .where(scope(Entry.article_id), Entry.kind == Kind.REVIEW, Entry.status == APPROVED)
         .group_by(Entry.article_id, Entry.rating)
-    ).tuples()
+    )
     for article_id, rating, n in rows:
         if rating in (1, 2, 3, 4, 5):
             histograms.setdefault(article_id, [0] * 5)[rating - 1] = n

@@ -35,7 +35,7 @@ class PageArgs(Schema):
 class ErrorBody(Schema):
     code = fields.String(required=True, metadata={"example": "validation_failed"})
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.String())
+    fields_ = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields")
 
 
 class ErrorOut(Schema):

@@ -94,7 +94,9 @@ class CountsOut(Schema):
 
 class BatchCountsArgs(Schema):
     article_id = fields.List(
-        fields.String(), required=True, metadata={"description": "1 to 100 distinct article ids (repeat the parameter)."}
+        fields.String(),
+        required=True,
+        metadata={"description": "1 to 100 distinct article ids (repeat the parameter)."},
     )
 
 

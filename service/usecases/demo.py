@@ -22,7 +22,24 @@ from ..persistence.base import utcnow
 from ..persistence.models import Entry
 from . import write_transaction
 
-NAMES = ("Ana", "Bo", "Chiara", "Dmitri", "Émile", "Farah", "Gao", "Hannah", "Ines", "Jonas", "Kemal", "Lea", "Mbali", "Noor", "Olek", "Priya")
+NAMES = (
+    "Ana",
+    "Bo",
+    "Chiara",
+    "Dmitri",
+    "Émile",
+    "Farah",
+    "Gao",
+    "Hannah",
+    "Ines",
+    "Jonas",
+    "Kemal",
+    "Lea",
+    "Mbali",
+    "Noor",
+    "Olek",
+    "Priya",
+)
 WORDS = (
     "the council vote was closer than reported and the budget still leaves questions about "
     "transport schools housing rents weather flooding river bridge repairs deserve better "
@@ -114,11 +131,22 @@ def fill(articles: int, comments: int, reviews: int, pending: int, seed: int = 1
             row(Kind.COMMENT, Status.APPROVED, article_id, **extra)
             thread.append((next_id - 1, extra.get("root_id")))
         for _ in range(reviews):
-            row(Kind.REVIEW, Status.APPROVED, rng.choices(article_ids, weights)[0],
-                rating=rng.choices((1, 2, 3, 4, 5), (1, 1, 2, 4, 5))[0], title=" ".join(rng.sample(WORDS, 3)).capitalize())
+            row(
+                Kind.REVIEW,
+                Status.APPROVED,
+                rng.choices(article_ids, weights)[0],
+                rating=rng.choices((1, 2, 3, 4, 5), (1, 1, 2, 4, 5))[0],
+                title=" ".join(rng.sample(WORDS, 3)).capitalize(),
+            )
         for i in range(pending):
             if i % 4 == 3:
-                row(Kind.REVIEW, Status.PENDING, rng.choice(article_ids), rating=rng.randint(1, 5), title="Pending review")
+                row(
+                    Kind.REVIEW,
+                    Status.PENDING,
+                    rng.choice(article_ids),
+                    rating=rng.randint(1, 5),
+                    title="Pending review",
+                )
             else:
                 row(Kind.COMMENT, Status.PENDING, rng.choice(article_ids))
         flush()

@@ -84,7 +84,11 @@ def erase(entry_id: int, moderator: str) -> None:
             _lift_replies(session, entry)
         session.add(
             ModerationEvent(
-                entry_id=entry.id, action=Action.ERASE.value, from_status=entry.status, to_status=None, moderator=moderator
+                entry_id=entry.id,
+                action=Action.ERASE.value,
+                from_status=entry.status,
+                to_status=None,
+                moderator=moderator,
             )
         )
         session.execute(delete(Entry).where(Entry.id == entry.id))
@@ -97,7 +101,7 @@ def _lift_replies(session: Session, entry: Entry) -> None:
     if entry.parent_id is not None:
         return
     # A top-level comment goes: each direct reply starts a thread of its own.
-    rows = session.execute(select(Entry.id, Entry.parent_id).where(Entry.root_id == entry.id)).tuples().all()
+    rows = session.execute(select(Entry.id, Entry.parent_id).where(Entry.root_id == entry.id)).all()
     parent_of = dict(rows)
     new_root: dict[int, int] = {}
     for reply_id in parent_of:

@@ -60,7 +60,7 @@ def versions(article_ids: Sequence[str]) -> dict[str, int]:
     """The moderation version of each article (0 before anything was published)."""
     rows = db.session.execute(
         select(ArticleStats.article_id, ArticleStats.version).where(ArticleStats.article_id.in_(article_ids))
-    ).tuples()
+    )
     found = dict(rows.all())
     return {a: found.get(a, 0) for a in article_ids}
 
@@ -78,7 +78,10 @@ def _counts_of(article_id: str, stats: ArticleStats | None) -> dict[str, Any]:
 
 def counts(article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Counts of up to 100 articles in one query."""
-    found = {s.article_id: s for s in db.session.scalars(select(ArticleStats).where(ArticleStats.article_id.in_(article_ids)))}
+    found = {
+        s.article_id: s
+        for s in db.session.scalars(select(ArticleStats).where(ArticleStats.article_id.in_(article_ids)))
+    }
     return {a: _counts_of(a, found.get(a)) for a in article_ids}
 
 
@@ -107,7 +110,14 @@ def thread(key: bytes, article_id: str, limit: int, cursor: str | None) -> Page:
     nodes: dict[int, dict[str, Any]] = {}
     items = []
     for r in page:
-        node = {"id": r.id, "author": r.author, "body_html": r.body_html, "created_at": r.created_at, "parent_id": None, "replies": []}
+        node = {
+            "id": r.id,
+            "author": r.author,
+            "body_html": r.body_html,
+            "created_at": r.created_at,
+            "parent_id": None,
+            "replies": [],
+        }
         nodes[r.id] = node
         items.append(node)
     if page:
@@ -117,7 +127,14 @@ def thread(key: bytes, article_id: str, limit: int, cursor: str | None) -> Page:
             .order_by(c.created_at, c.id)
         ).all()
         for r in replies:
-            nodes[r.id] = {"id": r.id, "author": r.author, "body_html": r.body_html, "created_at": r.created_at, "parent_id": r.parent_id, "replies": []}
+            nodes[r.id] = {
+                "id": r.id,
+                "author": r.author,
+                "body_html": r.body_html,
+                "created_at": r.created_at,
+                "parent_id": r.parent_id,
+                "replies": [],
+            }
         for r in replies:
             parent = nodes.get(r.parent_id)
             if parent is not None:  # a reply under an unpublished parent stays hidden
@@ -154,8 +171,10 @@ def _moderation_view(entries: Sequence[Entry]) -> list[dict[str, Any]]:
     if ids:
         history = dict(
             db.session.execute(
-                select(ModerationEvent.entry_id, func.count()).where(ModerationEvent.entry_id.in_(ids)).group_by(ModerationEvent.entry_id)
-            ).tuples().all()
+                select(ModerationEvent.entry_id, func.count())
+                .where(ModerationEvent.entry_id.in_(ids))
+                .group_by(ModerationEvent.entry_id)
+            ).all()
         )
         for r in db.session.scalars(select(Report).where(Report.entry_id.in_(ids)).order_by(Report.id)):
             reports.setdefault(r.entry_id, []).append({"reason": r.reason, "created_at": r.created_at})

@@ -80,12 +80,12 @@ def submit_comment(article_id: str, author: str, body: str, email: str | None, p
     return entry
 
 
-def submit_review(
-    article_id: str, author: str, rating: int, body: str, title: str | None, email: str | None
-) -> Entry:
+def submit_review(article_id: str, author: str, rating: int, body: str, title: str | None, email: str | None) -> Entry:
     text = _clean(author, body, title)
     email = _email(email)
-    duplicate = Conflict("This email address has already reviewed this article.", {"email": "Already used for a review of this article."})
+    duplicate = Conflict(
+        "This email address has already reviewed this article.", {"email": "Already used for a review of this article."}
+    )
     try:
         with write_transaction() as session:
             if email is not None and session.scalar(

@@ -20,7 +20,12 @@ blp = admin_blueprint("moderation-queue", "The moderation queue (moderators only
 def get_queue(args: dict[str, Any]) -> Any:
     """Entries of one status (default `pending`), oldest first, with what a moderator needs."""
     page = read.queue(
-        http.cursor_key(), args["status"], args["kind"], args["article_id"], read.clamp(args.get("limit")), args.get("cursor")
+        http.cursor_key(),
+        args["status"],
+        args["kind"],
+        args["article_id"],
+        read.clamp(args.get("limit")),
+        args.get("cursor"),
     )
     return {"items": page.items, "next_cursor": page.next_cursor}
 

@@ -29,7 +29,9 @@ thread_schema = ThreadOut()
 @blp.alt_response(409, description="Conflict")
 def submit_comment(data: dict[str, Any], article_id: str) -> Any:
     """Submit a comment or, with `parent_id`, a reply. It waits for a moderator."""
-    return submit.submit_comment(http.article_id(article_id), data["author"], data["body"], data["email"], data["parent_id"])
+    return submit.submit_comment(
+        http.article_id(article_id), data["author"], data["body"], data["email"], data["parent_id"]
+    )
 
 
 @blp.route("/articles/<path:article_id>/comments", methods=["GET"])

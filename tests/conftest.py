@@ -1,0 +1,117 @@
+"""Fixtures: every app test runs on a fresh SQLite file and on a fresh PostgreSQL database.
+
+PostgreSQL is expected on 127.0.0.1:5432 (``COMMENTS_TEST_POSTGRES`` names another server);
+a missing server fails the run, it is not skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask.testing import FlaskCliRunner
+from sqlalchemy import text
+
+from service import create_app
+from service.extensions import db
+from service.persistence.schema import MIGRATIONS_DIR
+
+from .helpers import ADMIN_TOKENS
+from .helpers import Api
+
+POSTGRES = os.environ.get("COMMENTS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+TABLES = ("report", "moderation_event", "entry", "article_stats")
+
+
+def base_config(url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "EMBEDDED_DATABASE": False,
+        "ADMIN_TOKENS": {token: name for name, token in ADMIN_TOKENS.items()},
+        "RATE_LIMIT": None,
+        "SECRET_KEY": "test-secret",
+        "ALLOWED_ORIGINS": ["http://news.example"],
+    }
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, dropped at the end."""
+    name = f"comments_test_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{POSTGRES.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _migrated(url: str) -> str:
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(url))
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database of each kind, shared by the run; tests empty it before use."""
+    if request.param == "sqlite":
+        return _migrated(f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'comments.db'}")
+    url: str = request.getfixturevalue("postgres_database")
+    return _migrated(url)
+
+
+def empty_database(app: Flask) -> None:
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in TABLES:
+                db.session.execute(text(f"DELETE FROM {table}"))
+        db.session.commit()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(base_config(database_url))
+    empty_database(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def api(client: FlaskClient) -> Api:
+    return Api(client)
+
+
+@pytest.fixture
+def dialect(app: Flask) -> str:
+    with app.app_context():
+        return str(db.engine.dialect.name)
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,69 @@
+"""Steps many tests repeat: submitting, moderating and reading through the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import func
+from sqlalchemy import select
+
+from service.extensions import db
+from service.persistence.models import Entry
+from service.persistence.models import ModerationEvent
+
+ADMIN_TOKENS = {"alice": "alice-token-0123456789", "bob": "bob-token-9876543210"}
+ALICE = {"Authorization": f"Bearer {ADMIN_TOKENS['alice']}"}
+BOB = {"Authorization": f"Bearer {ADMIN_TOKENS['bob']}"}
+V1 = "/api/v1"
+
+
+class Api:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def comment(self, article: str = "a1", expect: int = 202, **fields: Any) -> dict[str, Any]:
+        body = {"author": "Ann", "body": "A thoughtful comment.", **fields}
+        response = self.client.post(f"{V1}/articles/{article}/comments", json=body)
+        assert response.status_code == expect, response.get_json()
+        return response.get_json()  # type: ignore[no-any-return]
+
+    def review(self, article: str = "a1", expect: int = 202, **fields: Any) -> dict[str, Any]:
+        body = {"author": "Rae", "body": "Worth reading.", "rating": 4, **fields}
+        response = self.client.post(f"{V1}/articles/{article}/reviews", json=body)
+        assert response.status_code == expect, response.get_json()
+        return response.get_json()  # type: ignore[no-any-return]
+
+    def act(self, entry_id: int, action: str, expect: int = 200, headers: dict[str, str] = ALICE, **body: Any) -> Any:
+        response = self.client.post(f"{V1}/admin/entries/{entry_id}/{action}", json=body or None, headers=headers)
+        assert response.status_code == expect, response.get_json()
+        return response.get_json()
+
+    def approved_comment(self, article: str = "a1", **fields: Any) -> int:
+        entry_id: int = self.comment(article, **fields)["id"]
+        self.act(entry_id, "approve")
+        return entry_id
+
+    def approved_review(self, article: str = "a1", **fields: Any) -> int:
+        entry_id: int = self.review(article, **fields)["id"]
+        self.act(entry_id, "approve")
+        return entry_id
+
+    def get(self, path: str, expect: int = 200, **kwargs: Any) -> Any:
+        response = self.client.get(f"{V1}{path}", **kwargs)
+        assert response.status_code == expect, response.get_json()
+        return response.get_json()
+
+    def counts(self, article: str = "a1") -> dict[str, Any]:
+        return self.get(f"/articles/{article}/counts")  # type: ignore[no-any-return]
+
+    def thread(self, article: str = "a1", **query: Any) -> dict[str, Any]:
+        return self.get(f"/articles/{article}/comments", query_string=query)  # type: ignore[no-any-return]
+
+
+def stored_entries() -> int:
+    return int(db.session.scalar(select(func.count()).select_from(Entry)) or 0)
+
+
+def stored_events() -> int:
+    return int(db.session.scalar(select(func.count()).select_from(ModerationEvent)) or 0)
