@@ -13,6 +13,8 @@ from . import cli
 from . import config
 from . import errors
 from . import extensions
+from . import observability
+from . import widget
 from .persistence import schema
 
 __version__ = "0.1.0"
@@ -36,6 +38,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     extensions.init_app(app)
     api.register(app)
+    widget.register(app)
+    observability.register(app)
     errors.register(app)
     cli.register(app)
     if app.config["EMBEDDED_DATABASE"]:
