@@ -17,7 +17,10 @@ $(VENV)/.test-installed: $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# Local use only: a moderator token for /admin/ unless you set your own.
+run: export COMMENTS_ADMIN_TOKENS ?= admin:local-admin-token
 run: $(BIN)/activate
+	@echo "moderation page: http://$(HOST):$(PORT)/admin/ (token: $${COMMENTS_ADMIN_TOKENS#*:})"
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 test: $(VENV)/.test-installed
