@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask.cli import with_appcontext
 
 from .usecases import demo
 from .usecases import stats as stats_usecase
@@ -20,6 +21,7 @@ def rebuild() -> None:
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--articles", default=20, show_default=True, help="Articles to spread entries over.")
 @click.option("--comments", default=500, show_default=True, help="Approved comments (a fifth of them replies).")
 @click.option("--reviews", default=100, show_default=True, help="Approved reviews.")

@@ -39,7 +39,7 @@ class Entry(Base):
     article_id: Mapped[str] = mapped_column(String(128))
     status: Mapped[Status] = mapped_column(StatusType, default=Status.PENDING)
     # Replies: their parent, and the top-level comment of their thread (null for top level).
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"))
     root_id: Mapped[int | None] = mapped_column(Integer)
     author: Mapped[str] = mapped_column(String(80))
     email: Mapped[str | None] = mapped_column(String(254))
@@ -54,6 +54,8 @@ class Entry(Base):
     __table_args__ = (
         # Public reads: an article's approved top-level comments or reviews, in time order.
         Index("ix_entry_public", "article_id", "kind", "status", "parent_id", "created_at", "id"),
+        # The replies of one comment (reply trees, visibility of a subtree).
+        Index("ix_entry_children", "parent_id", "status"),
         # Replies of the top-level comments on a page.
         Index("ix_entry_thread", "root_id", "status", "created_at", "id"),
         # The moderation queue and its filters, oldest first.

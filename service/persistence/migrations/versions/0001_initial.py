@@ -52,7 +52,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_entry'))
     )
     with op.batch_alter_table('entry', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_entry_parent_id'), ['parent_id'], unique=False)
+        batch_op.create_index('ix_entry_children', ['parent_id', 'status'], unique=False)
         batch_op.create_index('ix_entry_public', ['article_id', 'kind', 'status', 'parent_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_entry_queue', ['status', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_entry_queue_article', ['article_id', 'status', 'created_at', 'id'], unique=False)
@@ -106,7 +106,7 @@ def downgrade():
         batch_op.drop_index('ix_entry_queue_article')
         batch_op.drop_index('ix_entry_queue')
         batch_op.drop_index('ix_entry_public')
-        batch_op.drop_index(batch_op.f('ix_entry_parent_id'))
+        batch_op.drop_index('ix_entry_children')
 
     op.drop_table('entry')
     op.drop_table('article_stats')
