@@ -1,5 +1,7 @@
 """``flask --app wsgi`` commands."""
 
+from typing import Any
+
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func
@@ -13,7 +15,9 @@ from tests.helpers import Api
 
 
 def test_demo_data_fills_the_database_with_exact_counters(runner: FlaskCliRunner, app: Flask, api: Api) -> None:
-    result = runner.invoke(args=["demo-data", "--articles", "5", "--comments", "300", "--reviews", "40", "--pending", "12"])
+    result = runner.invoke(
+        args=["demo-data", "--articles", "5", "--comments", "300", "--reviews", "40", "--pending", "12"]
+    )
     assert result.exit_code == 0, result.output
     assert "added 300 comments, 40 reviews and 12 pending entries over 5 articles" in result.output
     with app.app_context():
@@ -24,8 +28,8 @@ def test_demo_data_fills_the_database_with_exact_counters(runner: FlaskCliRunner
     assert (comments, reviews) == (300, 40)
     thread = api.thread("demo-1", limit=200)["items"]
 
-    def visible(items: list[dict[str, object]]) -> int:
-        return sum(1 + visible(i["replies"]) for i in items)  # type: ignore[arg-type]
+    def visible(items: list[dict[str, Any]]) -> int:
+        return sum(1 + visible(i["replies"]) for i in items)
 
     assert visible(thread) == api.counts("demo-1")["comments"]
     # new entries get ids after the demo rows on both databases

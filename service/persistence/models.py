@@ -53,7 +53,17 @@ class Entry(Base):
 
     __table_args__ = (
         # Public reads: an article's approved top-level comments or reviews, in time order.
-        Index("ix_entry_public", "article_id", "kind", "status", "parent_id", "created_at", "id"),
+        # Partial, because neither database orders by the columns after an ``IS NULL``.
+        Index(
+            "ix_entry_public",
+            "article_id",
+            "kind",
+            "status",
+            "created_at",
+            "id",
+            sqlite_where=text("parent_id IS NULL"),
+            postgresql_where=text("parent_id IS NULL"),
+        ),
         # The replies of one comment (reply trees, visibility of a subtree).
         Index("ix_entry_children", "parent_id", "status"),
         # Replies of the top-level comments on a page.

@@ -153,7 +153,6 @@ def fill(articles: int, comments: int, reviews: int, pending: int, seed: int = 1
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT setval(pg_get_serial_sequence('entry', 'id'), (SELECT max(id) FROM entry))"))
         queries.recount(session, article_ids)
-    if session.get_bind().dialect.name == "postgresql":
-        with session.get_bind().connect() as conn:  # fresh statistics for the planner
-            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE entry")
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("ANALYZE entry"))  # fresh statistics for the planner
     return Filled(articles, comments, reviews, pending, time.monotonic() - started)

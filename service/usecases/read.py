@@ -121,11 +121,14 @@ def thread(key: bytes, article_id: str, limit: int, cursor: str | None) -> Page:
         nodes[r.id] = node
         items.append(node)
     if page:
-        replies = db.session.execute(
-            select(c.id, c.author, c.body_html, c.created_at, c.parent_id)
-            .where(c.root_id.in_([r.id for r in page]), c.status == APPROVED)
-            .order_by(c.created_at, c.id)
-        ).all()
+        replies = list(
+            db.session.execute(
+                select(c.id, c.author, c.body_html, c.created_at, c.parent_id).where(
+                    c.root_id.in_([r.id for r in page]), c.status == APPROVED
+                )
+            )
+        )
+        replies.sort(key=lambda r: (r.created_at, r.id))  # in Python: the index serves the lookup
         for r in replies:
             nodes[r.id] = {
                 "id": r.id,

@@ -19,8 +19,13 @@ from tests.helpers import stored_events
 
 
 def test_admin_needs_a_valid_bearer_token(client: FlaskClient) -> None:
-    for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic YWxpY2U6eA=="},
-                    {"Authorization": "Bearer "}, {"Authorization": ALICE["Authorization"].replace("Bearer", "Token")}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": "Basic YWxpY2U6eA=="},
+        {"Authorization": "Bearer "},
+        {"Authorization": ALICE["Authorization"].replace("Bearer", "Token")},
+    ):
         response = client.get(f"{V1}/admin/queue", headers=headers)
         assert response.status_code == 401
         assert response.get_json()["error"]["code"] == "unauthorized"
@@ -117,7 +122,9 @@ def test_unknown_entries_are_404(api: Api) -> None:
 def test_bulk_answers_per_id(api: Api) -> None:
     a = api.comment()["id"]
     b = api.review(rating=5)["id"]
-    response = api.client.post(f"{V1}/admin/entries/bulk", json={"action": "approve", "ids": [a, 999, b]}, headers=ALICE)
+    response = api.client.post(
+        f"{V1}/admin/entries/bulk", json={"action": "approve", "ids": [a, 999, b]}, headers=ALICE
+    )
     assert response.status_code == 200
     results = response.get_json()["results"]
     assert results[0] == {"id": a, "status": "approved"}
@@ -127,11 +134,17 @@ def test_bulk_answers_per_id(api: Api) -> None:
 
 
 def test_bulk_takes_1_to_500_ids(api: Api) -> None:
-    for body in ({"action": "approve", "ids": []}, {"action": "approve", "ids": list(range(1, 502))},
-                 {"action": "delete", "ids": [1]}, {"action": "approve"}):
+    for body in (
+        {"action": "approve", "ids": []},
+        {"action": "approve", "ids": list(range(1, 502))},
+        {"action": "delete", "ids": [1]},
+        {"action": "approve"},
+    ):
         response = api.client.post(f"{V1}/admin/entries/bulk", json=body, headers=ALICE)
         assert response.status_code == 422
-    response = api.client.post(f"{V1}/admin/entries/bulk", json={"action": "spam", "ids": list(range(1, 501))}, headers=ALICE)
+    response = api.client.post(
+        f"{V1}/admin/entries/bulk", json={"action": "spam", "ids": list(range(1, 501))}, headers=ALICE
+    )
     assert response.status_code == 200
     assert len(response.get_json()["results"]) == 500
 

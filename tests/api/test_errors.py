@@ -37,8 +37,10 @@ def test_wrong_methods_are_405_json_with_allow(client: FlaskClient) -> None:
 
 
 def test_non_json_bodies_are_415(client: FlaskClient, app: Flask) -> None:
-    for kwargs in ({"data": "author=a&body=b", "content_type": "application/x-www-form-urlencoded"},
-                   {"data": "hello", "content_type": "text/plain"}):
+    for kwargs in (
+        {"data": "author=a&body=b", "content_type": "application/x-www-form-urlencoded"},
+        {"data": "hello", "content_type": "text/plain"},
+    ):
         assert_envelope(client.post(f"{V1}/articles/a1/comments", **kwargs), 415, "unsupported_media_type")
     with app.app_context():
         assert stored_entries() == 0

@@ -98,8 +98,13 @@ def test_invalid_comments_are_422_with_fields_and_store_nothing(
 
 @pytest.mark.parametrize(
     ("fields", "bad"),
-    [({"rating": 0}, "rating"), ({"rating": 6}, "rating"), ({"rating": "5"}, "rating"), ({"rating": 4.5}, "rating"),
-     ({"title": "t" * 121}, "title")],
+    [
+        ({"rating": 0}, "rating"),
+        ({"rating": 6}, "rating"),
+        ({"rating": "5"}, "rating"),
+        ({"rating": 4.5}, "rating"),
+        ({"title": "t" * 121}, "title"),
+    ],
 )
 def test_invalid_reviews_are_422(api: Api, app: Flask, fields: dict[str, Any], bad: str) -> None:
     assert bad in api.review(expect=422, **fields)["error"]["fields"]

@@ -53,7 +53,7 @@ def upgrade():
     )
     with op.batch_alter_table('entry', schema=None) as batch_op:
         batch_op.create_index('ix_entry_children', ['parent_id', 'status'], unique=False)
-        batch_op.create_index('ix_entry_public', ['article_id', 'kind', 'status', 'parent_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_entry_public', ['article_id', 'kind', 'status', 'created_at', 'id'], unique=False, sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
         batch_op.create_index('ix_entry_queue', ['status', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_entry_queue_article', ['article_id', 'status', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_entry_queue_kind', ['status', 'kind', 'created_at', 'id'], unique=False)
@@ -105,7 +105,7 @@ def downgrade():
         batch_op.drop_index('ix_entry_queue_kind')
         batch_op.drop_index('ix_entry_queue_article')
         batch_op.drop_index('ix_entry_queue')
-        batch_op.drop_index('ix_entry_public')
+        batch_op.drop_index('ix_entry_public', sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
         batch_op.drop_index('ix_entry_children')
 
     op.drop_table('entry')
