@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
 
 from .usecases import demo
+from .usecases import moderate
 from .usecases import stats as stats_usecase
 
 stats = AppGroup("stats", help="Article counters.")
@@ -38,6 +42,27 @@ def demo_data(articles: int, comments: int, reviews: int, pending: int, seed: in
     )
 
 
+_DURATION = re.compile(r"^(\d+)([dh])$")
+
+
+def _duration(value: str) -> timedelta:
+    match = _DURATION.match(value.strip())
+    if not match:
+        raise click.BadParameter("a number of days or hours, like 90d or 12h", param_hint="--older-than")
+    n, unit = int(match[1]), match[2]
+    return timedelta(days=n) if unit == "d" else timedelta(hours=n)
+
+
+@click.command("purge")
+@click.option("--older-than", "older_than", default="90d", show_default=True, help="Retention, like 90d or 12h.")
+@with_appcontext
+def purge(older_than: str) -> None:
+    """Erase rejected and spam entries decided longer ago than the retention period."""
+    erased = moderate.purge(_duration(older_than))
+    click.echo(f"erased {len(erased)} rejected or spam entries older than {older_than}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(stats)
     app.cli.add_command(demo_data)
+    app.cli.add_command(purge)

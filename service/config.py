@@ -13,6 +13,9 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .domain import automod
+from .domain import wordlists
+
 MAX_BODY_BYTES = 64 * 1024
 DEFAULT_RATE_LIMIT = "10/minute;200/day"
 _LIMIT_ITEM = re.compile(r"^\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day|month|year)s?\s*$", re.I)
@@ -32,6 +35,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATE_LIMIT": DEFAULT_RATE_LIMIT,
         "SECRET_KEY": None,
         "CACHE_MAX_AGE": 10,
+        "TRUSTED_PROXIES": 0,
+        "MODERATION_POLICY": automod.Policy(suspect=wordlists.default_suspect_words()),
+        "REPORT_THRESHOLD": 3,
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
     }
 
@@ -97,6 +103,55 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         if not max_age.isdigit():
             raise ConfigError("COMMENTS_CACHE_MAX_AGE must be a number of seconds")
         config["CACHE_MAX_AGE"] = int(max_age)
+    config.update(moderation_from_environ(environ))
+    return config
+
+
+def _count(environ: Mapping[str, str], name: str) -> int | None:
+    value = environ.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number, 0 or more")
+    return int(value)
+
+
+def _words(value: str) -> wordlists.WordList:
+    """Comma-separated words and phrases; ``default`` adds the built-in profanity list,
+    ``none`` is the empty list; a trailing ``*`` matches every word it begins."""
+    entries = [e.strip() for e in value.split(",") if e.strip()]
+    words = wordlists.WordList.of(e for e in entries if e.lower() not in ("default", "none"))
+    if any(e.lower() == "default" for e in entries):
+        builtin = wordlists.default_suspect_words()
+        words = wordlists.WordList(
+            words.words | builtin.words, words.prefixes + builtin.prefixes, words.heads | builtin.heads
+        )
+    return words
+
+
+def moderation_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Auto-moderation, reports and proxies (see domain/automod.py for the rules)."""
+    config: dict[str, Any] = {}
+    policy: dict[str, Any] = {}
+    if mode := environ.get("COMMENTS_MODERATION_MODE", "").strip().lower():
+        if mode not in ("pre", "post"):
+            raise ConfigError("COMMENTS_MODERATION_MODE must be 'pre' or 'post'")
+        policy["mode"] = automod.Mode(mode)
+    if "COMMENTS_BANNED_WORDS" in environ:
+        policy["banned"] = _words(environ["COMMENTS_BANNED_WORDS"])
+    if "COMMENTS_SUSPECT_WORDS" in environ:
+        policy["suspect"] = _words(environ["COMMENTS_SUSPECT_WORDS"])
+    if (links := _count(environ, "COMMENTS_MAX_LINKS")) is not None:
+        policy["max_links"] = links
+    if (trusted := _count(environ, "COMMENTS_TRUSTED_AFTER")) is not None:
+        policy["trusted_after"] = trusted
+    if policy:
+        policy.setdefault("suspect", wordlists.default_suspect_words())
+        config["MODERATION_POLICY"] = automod.Policy(**policy)
+    if (threshold := _count(environ, "COMMENTS_REPORT_THRESHOLD")) is not None:
+        config["REPORT_THRESHOLD"] = threshold
+    if (proxies := _count(environ, "COMMENTS_TRUSTED_PROXIES")) is not None:
+        config["TRUSTED_PROXIES"] = proxies
     return config
 
 

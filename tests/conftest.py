@@ -93,8 +93,9 @@ def app(database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
-    """Apps with settings of their own on the shared test database, closed afterwards."""
+def make_app(app: Flask, database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Apps with settings of their own on the test database (emptied, as for ``app``),
+    closed afterwards."""
     made: list[Flask] = []
 
     def make(**overrides: Any) -> Flask:

@@ -21,15 +21,21 @@ V1 = "/api/v1"
 class Api:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
+        self.sent = 0
+
+    def _text(self, what: str) -> str:
+        """A distinct default text: the same text twice from one client is refused."""
+        self.sent += 1
+        return f"{what} #{self.sent}"
 
     def comment(self, article: str = "a1", expect: int = 202, **fields: Any) -> dict[str, Any]:
-        body = {"author": "Ann", "body": "A thoughtful comment.", **fields}
+        body = {"author": "Ann", "body": self._text("A thoughtful comment"), **fields}
         response = self.client.post(f"{V1}/articles/{article}/comments", json=body)
         assert response.status_code == expect, response.get_json()
         return response.get_json()  # type: ignore[no-any-return]
 
     def review(self, article: str = "a1", expect: int = 202, **fields: Any) -> dict[str, Any]:
-        body = {"author": "Rae", "body": "Worth reading.", "rating": 4, **fields}
+        body = {"author": "Rae", "body": self._text("Worth reading"), "rating": 4, **fields}
         response = self.client.post(f"{V1}/articles/{article}/reviews", json=body)
         assert response.status_code == expect, response.get_json()
         return response.get_json()  # type: ignore[no-any-return]

@@ -30,3 +30,9 @@ class Malformed(DomainError):
     """Input that cannot even be read (a tampered cursor, a bad article id)."""
 
     code = "bad_request"
+
+
+class Forbidden(DomainError):
+    """Known, but not yours to change (a wrong edit token)."""
+
+    code = "forbidden"

@@ -48,6 +48,11 @@ class Entry(Base):
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     title: Mapped[str | None] = mapped_column(String(120))
     report_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Reports since a moderator last decided; at the threshold the entry is held again.
+    open_reports: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Keyed hash of the client address (never the address) and hash of the author's edit token.
+    client_hash: Mapped[str | None] = mapped_column(String(64))
+    edit_token_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -72,6 +77,9 @@ class Entry(Base):
         Index("ix_entry_queue", "status", "created_at", "id"),
         Index("ix_entry_queue_kind", "status", "kind", "created_at", "id"),
         Index("ix_entry_queue_article", "article_id", "status", "created_at", "id"),
+        # Repeated submissions of one client on one article; an author's record and erasure.
+        Index("ix_entry_client", "client_hash", "article_id", "created_at"),
+        Index("ix_entry_email", "email"),
         # One review per email address per article.
         Index(
             "uq_entry_review_email",
@@ -108,7 +116,11 @@ class Report(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str | None] = mapped_column(String(500))
+    client_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # One report per client and entry.
+    __table_args__ = (Index("uq_report_client", "entry_id", "client_hash", unique=True),)
 
 
 class ArticleStats(Base):

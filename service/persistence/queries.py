@@ -57,6 +57,20 @@ def add_to_counters(session: Session, entry: Entry, sign: int, comments: int = 1
         session.execute(update(ArticleStats).where(ArticleStats.article_id == entry.article_id).values(values))
 
 
+def move_counters(session: Session, entry: Entry, old: Status, new: Status) -> None:
+    """Counters after ``entry`` moves from ``old`` to ``new``: a comment takes its visible
+    replies with it. Call with the article locked (``lock_article``)."""
+    if (old == APPROVED) == (new == APPROVED):
+        return
+    sign = 1 if new == APPROVED else -1
+    if entry.kind == Kind.COMMENT:
+        if not ancestors_approved(session, entry.parent_id):
+            return  # hidden under an unpublished parent either way
+        add_to_counters(session, entry, sign, 1 + approved_descendants(session, entry.id))
+    else:
+        add_to_counters(session, entry, sign)
+
+
 def ancestors_approved(session: Session, parent_id: int | None) -> bool:
     """Whether a comment under ``parent_id`` would be shown if it were approved."""
     if parent_id is None:

@@ -10,7 +10,9 @@ from ..domain.moderation import Kind
 from ..domain.moderation import ReasonCode
 from ..domain.moderation import Status
 from .fields import PageArgs
+from .fields import Text
 from .fields import article_id
+from .fields import entry_id
 from .fields import utc_datetime
 
 Reason = validate.Length(max=1000)
@@ -20,6 +22,9 @@ class QueueArgs(PageArgs):
     status = fields.Enum(Status, by_value=True, load_default=Status.PENDING)
     kind = fields.Enum(Kind, by_value=True, load_default=None)
     article_id = article_id(load_default=None)
+    reported = fields.Boolean(
+        load_default=False, metadata={"description": "Only entries with reports no moderator has seen yet."}
+    )
 
 
 class ReportOut(Schema):
@@ -42,6 +47,7 @@ class QueueItemOut(Schema):
     created_at = utc_datetime(required=True)
     updated_at = utc_datetime(required=True)
     report_count = fields.Integer(required=True)
+    open_reports = fields.Integer(required=True, metadata={"description": "Reports since a moderator last decided."})
     reports = fields.List(fields.Nested(ReportOut), required=True)
     history_length = fields.Integer(required=True)
 
@@ -66,7 +72,7 @@ class EntryDetailOut(QueueItemOut):
 
 
 class DecisionIn(Schema):
-    reason = fields.String(load_default=None, allow_none=True, validate=Reason)
+    reason = Text(load_default=None, allow_none=True, validate=Reason)
 
 
 class RejectIn(DecisionIn):
@@ -75,9 +81,9 @@ class RejectIn(DecisionIn):
 
 class BulkIn(Schema):
     action = fields.String(required=True, validate=validate.OneOf(["approve", "reject", "spam"]))
-    ids = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=500))
+    ids = fields.List(entry_id(), required=True, validate=validate.Length(min=1, max=500))
     code = fields.Enum(ReasonCode, by_value=True, load_default=None, allow_none=True)
-    reason = fields.String(load_default=None, allow_none=True, validate=Reason)
+    reason = Text(load_default=None, allow_none=True, validate=Reason)
 
 
 class BulkError(Schema):
@@ -93,3 +99,11 @@ class BulkResult(Schema):
 
 class BulkOut(Schema):
     results = fields.List(fields.Nested(BulkResult), required=True)
+
+
+class ErasureIn(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class ErasureOut(Schema):
+    erased = fields.List(fields.Integer(), required=True, metadata={"description": "Ids of the erased entries."})

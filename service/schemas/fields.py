@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from marshmallow import Schema
+from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
 
+from ..domain import sanitizing
 from ..domain.articles import ARTICLE_ID
+
+# Entry ids are 32-bit integers on PostgreSQL; a larger number names no entry and cannot
+# even be compared with one (PostgreSQL: "integer out of range", SQLite: OverflowError).
+MAX_ID = 2**31 - 1
 
 ArticleIdValidator = validate.Regexp(
     ARTICLE_ID.pattern + "$",
@@ -16,6 +25,30 @@ ArticleIdValidator = validate.Regexp(
 
 def article_id(**kwargs: object) -> fields.String:
     return fields.String(validate=ArticleIdValidator, metadata={"example": "news-2026-11-28-storm"}, **kwargs)  # type: ignore[arg-type]
+
+
+class Text(fields.String):
+    """Text as the service stores it (NFC, no control characters or lone surrogates), so
+    that length limits hold for what is stored: NFC can make a string longer, and
+    PostgreSQL refuses NUL and lone surrogates cannot be encoded at all."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return sanitizing.normalize(super()._deserialize(value, attr, data, **kwargs))
+
+
+def _storable(value: str) -> None:
+    if not sanitizing.is_storable(value):
+        raise ValidationError("Contains control characters or lone surrogates.")
+
+
+def email(**kwargs: Any) -> fields.Email:
+    """An email address with nothing a database cannot store (controls, lone surrogates)."""
+    validators: list[Callable[[Any], Any]] = [validate.Length(max=254), _storable]
+    return fields.Email(validate=validators, **kwargs)
+
+
+def entry_id(**kwargs: Any) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def utc_datetime(**kwargs: object) -> fields.DateTime:

@@ -7,39 +7,59 @@ from marshmallow import fields
 from marshmallow import validate
 
 from .fields import PageArgs
+from .fields import Text
 from .fields import article_id
+from .fields import email
+from .fields import entry_id
 from .fields import utc_datetime
 
 Author = validate.Length(min=1, max=80)
 Body = validate.Length(min=1, max=10_000)
 Title = validate.Length(max=120)
-Email = validate.Length(max=254)
 
 
-class CommentIn(Schema):
-    author = fields.String(required=True, validate=Author)
-    body = fields.String(required=True, validate=Body, metadata={"description": "Text with optional simple HTML."})
-    email = fields.Email(load_default=None, allow_none=True, validate=Email, load_only=True)
-    parent_id = fields.Integer(
-        load_default=None, allow_none=True, strict=True, metadata={"description": "A published comment to answer."}
+def honeypot() -> fields.String:
+    """The widget's hidden form field: people leave it empty, form-filling bots do not."""
+    return fields.String(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        validate=validate.Length(max=1000),
+        metadata={"description": "Leave empty (a trap for bots)."},
     )
 
 
+class CommentIn(Schema):
+    author = Text(required=True, validate=Author)
+    body = Text(required=True, validate=Body, metadata={"description": "Text with optional simple HTML."})
+    email = email(load_default=None, allow_none=True, load_only=True)
+    parent_id = entry_id(load_default=None, allow_none=True, metadata={"description": "A published comment to answer."})
+    website = honeypot()
+
+
 class ReviewIn(Schema):
-    author = fields.String(required=True, validate=Author)
+    author = Text(required=True, validate=Author)
     rating = fields.Integer(required=True, strict=True, validate=validate.Range(1, 5))
-    body = fields.String(required=True, validate=Body)
-    title = fields.String(load_default=None, allow_none=True, validate=Title)
-    email = fields.Email(load_default=None, allow_none=True, validate=Email, load_only=True)
+    body = Text(required=True, validate=Body)
+    title = Text(load_default=None, allow_none=True, validate=Title)
+    email = email(load_default=None, allow_none=True, load_only=True)
+    website = honeypot()
 
 
 class ReportIn(Schema):
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class SubmissionOut(Schema):
     id = fields.Integer(required=True)
-    status = fields.String(required=True, metadata={"example": "pending"})
+    status = fields.String(
+        required=True,
+        metadata={"example": "pending", "description": "`pending` (awaits a moderator) or `approved` (published)."},
+    )
+    edit_token = fields.String(
+        required=True,
+        metadata={"description": "Shown once: lets the author withdraw the entry (DELETE /api/v1/entries/{id})."},
+    )
     kind = fields.String(required=True)
     article_id = article_id(required=True)
     author = fields.String(required=True)

@@ -3,23 +3,33 @@ article's counters in the same transaction and writes an audit event."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from ..domain.errors import Forbidden
 from ..domain.errors import NotFound
 from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
-from ..domain.moderation import is_public
 from ..domain.moderation import transition
+from ..extensions import db
 from ..persistence import queries
+from ..persistence.base import utcnow
 from ..persistence.models import Entry
 from ..persistence.models import ModerationEvent
 from . import write_transaction
+
+# Who the audit log names when no moderator acted.
+AUTHOR = "author"
+RETENTION = "retention"
 
 
 @dataclass(frozen=True)
@@ -30,18 +40,6 @@ class Decision:
     reason: str | None = None
 
 
-def _move_counters(session: Session, entry: Entry, old: Status, new: Status) -> None:
-    if is_public(old) == is_public(new):
-        return
-    sign = 1 if is_public(new) else -1
-    if entry.kind == Kind.COMMENT:
-        if not queries.ancestors_approved(session, entry.parent_id):
-            return  # hidden under an unpublished parent either way
-        queries.add_to_counters(session, entry, sign, 1 + queries.approved_descendants(session, entry.id))
-    else:
-        queries.add_to_counters(session, entry, sign)
-
-
 def _get_locked(session: Session, entry_id: int) -> Entry:
     entry = queries.lock_entry(session, entry_id)
     if entry is None:
@@ -50,15 +48,17 @@ def _get_locked(session: Session, entry_id: int) -> Entry:
 
 
 def decide(entry_id: int, decision: Decision) -> Entry:
-    """Move one entry to the status of ``decision.action``; repeating its status is a no-op."""
+    """Move one entry to the status of ``decision.action``; repeating its status changes
+    nothing but clears the reports a moderator has now seen."""
     with write_transaction() as session:
         entry = _get_locked(session, entry_id)
+        entry.open_reports = 0
         old = entry.status
         new = transition(old, decision.action)
         if new is None:
             return entry
         queries.lock_article(session, entry.article_id)
-        _move_counters(session, entry, old, new)
+        queries.move_counters(session, entry, old, new)
         entry.status = new
         session.add(
             ModerationEvent(
@@ -78,22 +78,66 @@ def erase(entry_id: int, moderator: str) -> None:
     """Delete an entry and its personal data. Its replies move up to its parent; the audit
     log keeps that it was erased, by whom, and nothing of what it said."""
     with write_transaction() as session:
+        _erase_locked(session, _get_locked(session, entry_id), moderator)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def withdraw(entry_id: int, edit_token: str) -> None:
+    """The author takes an entry back with the token its submission returned."""
+    with write_transaction() as session:
         entry = _get_locked(session, entry_id)
-        queries.lock_article(session, entry.article_id)
-        if entry.kind == Kind.COMMENT:
-            _lift_replies(session, entry)
-        session.add(
-            ModerationEvent(
-                entry_id=entry.id,
-                action=Action.ERASE.value,
-                from_status=entry.status,
-                to_status=None,
-                moderator=moderator,
-            )
+        if not entry.edit_token_hash or not hmac.compare_digest(entry.edit_token_hash, token_hash(edit_token)):
+            raise Forbidden("This edit token does not belong to this entry.")
+        _erase_locked(session, entry, AUTHOR)
+
+
+def erase_author(email: str, moderator: str) -> list[int]:
+    """Erase every entry of one email address (a data-erasure request)."""
+    ids = db.session.scalars(select(Entry.id).where(Entry.email == email.strip().lower())).all()
+    db.session.commit()
+    return _erase_each(ids, moderator)
+
+
+def purge(older_than: timedelta) -> list[int]:
+    """Erase rejected and spam entries decided longer ago than ``older_than``."""
+    cutoff = utcnow() - older_than
+    ids = db.session.scalars(
+        select(Entry.id).where(Entry.status.in_([Status.REJECTED, Status.SPAM]), Entry.updated_at < cutoff)
+    ).all()
+    db.session.commit()
+    return _erase_each(ids, RETENTION)
+
+
+def _erase_each(ids: Iterable[int], moderator: str) -> list[int]:
+    erased = []
+    for entry_id in ids:
+        try:
+            erase(entry_id, moderator)
+        except NotFound:
+            continue  # erased meanwhile
+        erased.append(entry_id)
+    return erased
+
+
+def _erase_locked(session: Session, entry: Entry, moderator: str) -> None:
+    queries.lock_article(session, entry.article_id)
+    if entry.kind == Kind.COMMENT:
+        _lift_replies(session, entry)
+    session.add(
+        ModerationEvent(
+            entry_id=entry.id,
+            action=Action.ERASE.value,
+            from_status=entry.status,
+            to_status=None,
+            moderator=moderator,
         )
-        session.execute(delete(Entry).where(Entry.id == entry.id))
-        session.expunge(entry)
-        queries.recount(session, [entry.article_id])
+    )
+    session.execute(delete(Entry).where(Entry.id == entry.id))
+    session.expunge(entry)
+    queries.recount(session, [entry.article_id])
 
 
 def _lift_replies(session: Session, entry: Entry) -> None:
@@ -102,14 +146,14 @@ def _lift_replies(session: Session, entry: Entry) -> None:
         return
     # A top-level comment goes: each direct reply starts a thread of its own.
     rows = session.execute(select(Entry.id, Entry.parent_id).where(Entry.root_id == entry.id)).all()
-    parent_of = dict(rows)
+    parent_of: dict[int, int | None] = {row.id: row.parent_id for row in rows}
     new_root: dict[int, int] = {}
     for reply_id in parent_of:
         node = reply_id
-        while parent_of.get(node) is not None:
-            node = parent_of[node]  # type: ignore[assignment]
+        while (parent := parent_of.get(node)) is not None:
+            node = parent
         new_root[reply_id] = node
-    for root in {r for r in new_root.values()}:
+    for root in set(new_root.values()):
         members = [i for i, r in new_root.items() if r == root and i != root]
         session.execute(update(Entry).where(Entry.id == root).values(root_id=None))
         if members:

@@ -197,6 +197,7 @@ def _moderation_view(entries: Sequence[Entry]) -> list[dict[str, Any]]:
             "created_at": e.created_at,
             "updated_at": e.updated_at,
             "report_count": e.report_count,
+            "open_reports": e.open_reports,
             "reports": reports.get(e.id, []),
             "history_length": history.get(e.id, 0),
         }
@@ -205,16 +206,24 @@ def _moderation_view(entries: Sequence[Entry]) -> list[dict[str, Any]]:
 
 
 def queue(
-    key: bytes, status: Status, kind: Kind | None, article_id: str | None, limit: int, cursor: str | None
+    key: bytes,
+    status: Status,
+    kind: Kind | None,
+    article_id: str | None,
+    limit: int,
+    cursor: str | None,
+    reported: bool = False,
 ) -> Page:
     """The moderation queue, oldest first."""
-    scope = f"queue:{status.value}:{kind.value if kind else ''}:{article_id or ''}"
+    scope = f"queue:{status.value}:{kind.value if kind else ''}:{article_id or ''}:{int(reported)}"
     after = _position(key, scope, cursor)
     q = select(Entry).where(Entry.status == status).order_by(Entry.created_at, Entry.id).limit(limit + 1)
     if kind:
         q = q.where(Entry.kind == kind)
     if article_id:
         q = q.where(Entry.article_id == article_id)
+    if reported:
+        q = q.where(Entry.open_reports > 0)
     if after:
         q = q.where(keyset_after(after.created_at, after.id))
     rows = db.session.scalars(q).all()

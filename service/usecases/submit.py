@@ -1,22 +1,57 @@
-"""Readers submit comments, reviews and reports."""
+"""Readers submit comments, reviews and reports. The auto-moderation rules decide each
+submission's status in the transaction that stores it, and say why in the audit log."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
+from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from ..domain import automod
 from ..domain import sanitizing
 from ..domain.errors import Conflict
 from ..domain.errors import Invalid
 from ..domain.errors import NotFound
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..persistence import queries
+from ..persistence.base import utcnow
 from ..persistence.models import Entry
+from ..persistence.models import ModerationEvent
 from ..persistence.models import Report
 from . import write_transaction
+from .moderate import token_hash
+
+AUTO_MODERATION = "auto-moderation"
+READER_REPORTS = "reader-reports"
+DUPLICATE_WINDOW = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Intake:
+    """How a submission arrived: the rules in force, a keyed hash of the client's address
+    (never the address), and the form's honeypot field."""
+
+    policy: automod.Policy
+    client: str | None = None
+    honeypot: str | None = None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    entry: Entry
+    edit_token: str
+    rule: str
+
+    @property
+    def public_status(self) -> Status:
+        """What the submitter is told: a spam verdict is never revealed."""
+        return Status.PENDING if self.entry.status == Status.SPAM else self.entry.status
 
 
 @dataclass(frozen=True)
@@ -48,7 +83,64 @@ def _email(email: str | None) -> str | None:
     return email.strip().lower() or None if email else None
 
 
-def submit_comment(article_id: str, author: str, body: str, email: str | None, parent_id: int | None) -> Entry:
+def _refuse_repeats(session: Session, article_id: str, text: Text, intake: Intake) -> None:
+    """The same text from the same client on the same article within a day is a 409."""
+    if intake.client is None:
+        return
+    recent = session.scalars(
+        select(Entry.body_source).where(
+            Entry.client_hash == intake.client,
+            Entry.article_id == article_id,
+            Entry.created_at > utcnow() - DUPLICATE_WINDOW,
+        )
+    )
+    if text.body_source in recent:
+        raise Conflict("You have already posted this text here.", {"body": "Already posted."})
+
+
+def _record(session: Session, email: str | None, policy: automod.Policy) -> tuple[int, int]:
+    """How many of the author's earlier entries were approved, and how many refused."""
+    if email is None or not policy.trusted_after:
+        return 0, 0
+    rows = session.execute(select(Entry.status, func.count()).where(Entry.email == email).group_by(Entry.status))
+    counts = {status: n for status, n in rows}
+    return counts.get(Status.APPROVED, 0), counts.get(Status.REJECTED, 0) + counts.get(Status.SPAM, 0)
+
+
+def _store(session: Session, entry: Entry, text: Text, intake: Intake) -> Accepted:
+    approved, refused = _record(session, entry.email, intake.policy)
+    verdict = automod.decide(
+        automod.Submission(
+            text.author, text.body_source, text.body_html, text.title, intake.honeypot, approved, refused
+        ),
+        intake.policy,
+    )
+    token = secrets.token_urlsafe(24)
+    entry.status = verdict.status
+    entry.client_hash = intake.client
+    entry.edit_token_hash = token_hash(token)
+    session.add(entry)
+    session.flush()
+    session.add(
+        ModerationEvent(
+            entry_id=entry.id,
+            action="submit",
+            from_status=None,
+            to_status=verdict.status,
+            moderator=AUTO_MODERATION,
+            reason_code=verdict.rule,
+            reason=verdict.detail,
+        )
+    )
+    if verdict.status == Status.APPROVED:
+        queries.lock_article(session, entry.article_id)
+        queries.move_counters(session, entry, Status.PENDING, Status.APPROVED)
+    return Accepted(entry, token, verdict.rule)
+
+
+def submit_comment(
+    article_id: str, author: str, body: str, email: str | None, parent_id: int | None, intake: Intake
+) -> Accepted:
     text = _clean(author, body)
     with write_transaction() as session:
         root_id = None
@@ -65,10 +157,10 @@ def submit_comment(article_id: str, author: str, body: str, email: str | None, p
                     {"parent_id": "No published comment of this article has this id."},
                 )
             root_id = parent.root_id or parent.id
+        _refuse_repeats(session, article_id, text, intake)
         entry = Entry(
             kind=Kind.COMMENT,
             article_id=article_id,
-            status=Status.PENDING,
             parent_id=parent_id,
             root_id=root_id,
             author=text.author,
@@ -76,15 +168,18 @@ def submit_comment(article_id: str, author: str, body: str, email: str | None, p
             body_source=text.body_source,
             body_html=text.body_html,
         )
-        session.add(entry)
-    return entry
+        accepted = _store(session, entry, text, intake)
+    return accepted
 
 
-def submit_review(article_id: str, author: str, rating: int, body: str, title: str | None, email: str | None) -> Entry:
+def submit_review(
+    article_id: str, author: str, rating: int, body: str, title: str | None, email: str | None, intake: Intake
+) -> Accepted:
     text = _clean(author, body, title)
     email = _email(email)
     duplicate = Conflict(
-        "This email address has already reviewed this article.", {"email": "Already used for a review of this article."}
+        "This email address has already reviewed this article.",
+        {"email": "Already used for a review of this article."},
     )
     try:
         with write_transaction() as session:
@@ -92,10 +187,10 @@ def submit_review(article_id: str, author: str, rating: int, body: str, title: s
                 select(Entry.id).where(Entry.article_id == article_id, Entry.kind == Kind.REVIEW, Entry.email == email)
             ):
                 raise duplicate
+            _refuse_repeats(session, article_id, text, intake)
             entry = Entry(
                 kind=Kind.REVIEW,
                 article_id=article_id,
-                status=Status.PENDING,
                 author=text.author,
                 email=email,
                 body_source=text.body_source,
@@ -103,18 +198,38 @@ def submit_review(article_id: str, author: str, rating: int, body: str, title: s
                 rating=rating,
                 title=text.title,
             )
-            session.add(entry)
+            accepted = _store(session, entry, text, intake)
     except IntegrityError:
         raise duplicate from None  # a concurrent review by the same address won the race
-    return entry
+    return accepted
 
 
-def report(entry_id: int, reason: str | None) -> Report:
+def report(entry_id: int, reason: str | None, client: str | None, threshold: int) -> None:
+    """A reader flags a published entry; one report per client and entry counts. At
+    ``threshold`` open reports the entry goes back to the queue until a moderator decides."""
     with write_transaction() as session:
-        entry = session.get(Entry, entry_id)
+        entry = queries.lock_entry(session, entry_id)
         if entry is None or entry.status != Status.APPROVED:
             raise NotFound("No published entry has this id.")
-        flag = Report(entry_id=entry_id, reason=sanitizing.plain_text(reason) or None if reason else None)
-        session.add(flag)
-        session.execute(update(Entry).where(Entry.id == entry_id).values(report_count=Entry.report_count + 1))
-    return flag
+        if client is not None and session.scalar(
+            select(Report.id).where(Report.entry_id == entry_id, Report.client_hash == client)
+        ):
+            return  # already counted: reporting twice changes nothing
+        session.add(Report(entry_id=entry_id, client_hash=client, reason=sanitizing.plain_text(reason or "") or None))
+        entry.report_count += 1
+        entry.open_reports += 1
+        if threshold and entry.open_reports >= threshold:
+            queries.lock_article(session, entry.article_id)
+            queries.move_counters(session, entry, Status.APPROVED, Status.PENDING)
+            entry.status = Status.PENDING
+            session.add(
+                ModerationEvent(
+                    entry_id=entry.id,
+                    action="hold",
+                    from_status=Status.APPROVED,
+                    to_status=Status.PENDING,
+                    moderator=READER_REPORTS,
+                    reason_code="reports",
+                    reason=f"{entry.open_reports} reader reports.",
+                )
+            )

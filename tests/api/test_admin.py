@@ -47,7 +47,7 @@ def test_queue_is_oldest_first_and_shows_what_a_moderator_needs(api: Api) -> Non
     assert item["body_html"] == "<p>xraw <b>text</b></p>"
     assert item["email"] == "ann@x.org"
     assert item["status"] == "pending" and item["kind"] == "comment" and item["article_id"] == "a1"
-    assert item["history_length"] == 0 and item["reports"] == []
+    assert item["history_length"] == 1 and item["reports"] == []  # the auto-moderation verdict
     assert [i["id"] for i in api.get("/admin/queue", headers=ALICE)["items"]] == [first, second]
 
 
@@ -84,13 +84,15 @@ def test_every_decision_is_recorded_with_the_moderator(api: Api) -> None:
     detail = api.get(f"/admin/entries/{entry}", headers=ALICE)
     assert detail["status"] == "spam"
     assert [(h["action"], h["from_status"], h["to_status"], h["moderator"]) for h in detail["history"]] == [
+        ("submit", None, "pending", "auto-moderation"),
         ("approve", "pending", "approved", "alice"),
         ("reject", "approved", "rejected", "bob"),
         ("spam", "rejected", "spam", "alice"),
     ]
-    assert detail["history"][0]["reason"] == "fine"
-    assert detail["history"][1]["code"] == "off-topic"
-    assert detail["history_length"] == 3
+    assert detail["history"][0]["code"] == "pre-moderation"
+    assert detail["history"][1]["reason"] == "fine"
+    assert detail["history"][2]["code"] == "off-topic"
+    assert detail["history_length"] == 4
 
 
 def test_repeating_the_current_status_is_a_harmless_no_op(api: Api, app: Flask) -> None:
@@ -100,7 +102,7 @@ def test_repeating_the_current_status_is_a_harmless_no_op(api: Api, app: Flask) 
     assert body["status"] == "approved"
     assert api.counts()["comments"] == 1
     with app.app_context():
-        assert stored_events() == 1
+        assert stored_events() == 2  # submitted, approved
 
 
 def test_reject_validates_its_reason_code(api: Api, app: Flask) -> None:
@@ -109,7 +111,7 @@ def test_reject_validates_its_reason_code(api: Api, app: Flask) -> None:
     assert "code" in error["fields"]
     api.act(entry, "approve", expect=422, reason="x" * 1001)
     with app.app_context():
-        assert stored_events() == 0
+        assert stored_events() == 1  # the submission's only
 
 
 def test_unknown_entries_are_404(api: Api) -> None:
@@ -167,7 +169,11 @@ def test_erasure_removes_personal_data_fixes_counters_and_keeps_an_audit_event(a
         assert db.session.get(Entry, parent) is None
         assert db.session.scalars(select(Report)).all() == []
         events = db.session.scalars(select(ModerationEvent).where(ModerationEvent.entry_id == parent)).all()
-        assert [(e.action, e.moderator) for e in events] == [("approve", "alice"), ("erase", "alice")]
+        assert [(e.action, e.moderator) for e in events] == [
+            ("submit", "auto-moderation"),
+            ("approve", "alice"),
+            ("erase", "alice"),
+        ]
         assert stored_entries() == 2
     # the same address may review again once its review is erased
     api.review(email="rev@x.org")
@@ -179,7 +185,11 @@ def test_reports_need_a_published_entry(api: Api, app: Flask) -> None:
     assert api.client.post(f"{V1}/entries/{pending}/reports", json={}).status_code == 404
     assert api.client.post(f"{V1}/entries/999/reports").status_code == 404
     assert api.client.post(f"{V1}/entries/{published}/reports").status_code == 202
-    assert api.client.post(f"{V1}/entries/{published}/reports", json={"reason": "off topic"}).status_code == 202
+    other_reader = {"REMOTE_ADDR": "192.0.2.7"}
+    response = api.client.post(
+        f"{V1}/entries/{published}/reports", json={"reason": "off topic"}, environ_overrides=other_reader
+    )
+    assert response.status_code == 202
     item = api.get(f"/admin/entries/{published}", headers=ALICE)
     assert item["report_count"] == 2
     assert [r["reason"] for r in item["reports"]] == [None, "off topic"]

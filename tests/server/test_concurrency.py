@@ -47,7 +47,9 @@ def in_parallel(calls: list[Callable[[requests.Session], Any]]) -> list[Any]:
         return list(pool.map(run, enumerate(calls), timeout=120))
 
 
-def post(url: str, headers: dict[str, str] | None = None, **body: Any) -> Callable[[requests.Session], requests.Response]:
+def post(
+    url: str, headers: dict[str, str] | None = None, **body: Any
+) -> Callable[[requests.Session], requests.Response]:
     return lambda s: s.post(url, json=body or None, headers=headers, timeout=30)
 
 
@@ -66,8 +68,10 @@ def assert_counters_match_a_recount(app: Flask) -> None:
 
 def test_parallel_submissions_are_all_stored(app: Flask, server: str) -> None:
     calls = [post(f"{server}/articles/a{i % 5}/comments", author=f"r{i}", body=f"comment {i}") for i in range(200)]
-    calls += [post(f"{server}/articles/a{i % 5}/reviews", author=f"r{i}", body="b", rating=i % 5 + 1, email=f"{i}@x.org")
-              for i in range(100)]
+    calls += [
+        post(f"{server}/articles/a{i % 5}/reviews", author=f"r{i}", body="b", rating=i % 5 + 1, email=f"{i}@x.org")
+        for i in range(100)
+    ]
     responses = in_parallel(calls)
     assert [r.status_code for r in responses] == [202] * 300
     ids = {r.json()["id"] for r in responses}
@@ -77,7 +81,9 @@ def test_parallel_submissions_are_all_stored(app: Flask, server: str) -> None:
 
 
 def test_the_same_email_reviewing_in_parallel_gets_one_review(app: Flask, server: str) -> None:
-    calls = [post(f"{server}/articles/a1/reviews", author="x", body="b", rating=3, email="dup@x.org") for _ in range(20)]
+    calls = [
+        post(f"{server}/articles/a1/reviews", author="x", body="b", rating=3, email="dup@x.org") for _ in range(20)
+    ]
     statuses = sorted(r.status_code for r in in_parallel(calls))
     assert statuses == [202] + [409] * 19
     with app.app_context():
@@ -87,7 +93,10 @@ def test_the_same_email_reviewing_in_parallel_gets_one_review(app: Flask, server
 def test_two_moderators_approving_at_once_never_double_count(app: Flask, server: str) -> None:
     created = in_parallel(
         [post(f"{server}/articles/a{i % 3}/comments", author="a", body=f"c{i}") for i in range(40)]
-        + [post(f"{server}/articles/a{i % 3}/reviews", author="a", body="r", rating=5, email=f"{i}@x.org") for i in range(20)]
+        + [
+            post(f"{server}/articles/a{i % 3}/reviews", author="a", body="r", rating=5, email=f"{i}@x.org")
+            for i in range(20)
+        ]
     )
     ids = [r.json()["id"] for r in created]
     calls = [post(f"{server}/admin/entries/{i}/approve", headers=h) for i in ids for h in (ALICE, BOB, ALICE)]
@@ -103,19 +112,31 @@ def test_two_moderators_approving_at_once_never_double_count(app: Flask, server:
 def test_conflicting_decisions_on_threads_keep_counters_exact(app: Flask, server: str) -> None:
     roots = [r.json()["id"] for r in in_parallel([post(f"{server}/articles/t/comments", author="a", body="root")] * 10)]
     in_parallel([post(f"{server}/admin/entries/{i}/approve", headers=ALICE) for i in roots])
-    replies = [r.json()["id"] for r in in_parallel(
-        [post(f"{server}/articles/t/comments", author="b", body="reply", parent_id=p) for p in roots for _ in range(3)]
-    )]
+    replies = [
+        r.json()["id"]
+        for r in in_parallel(
+            [
+                post(f"{server}/articles/t/comments", author="b", body="reply", parent_id=p)
+                for p in roots
+                for _ in range(3)
+            ]
+        )
+    ]
     in_parallel([post(f"{server}/admin/entries/{i}/approve", headers=BOB) for i in replies[::2]])
     rng = random.Random(11)
     actions = ["approve", "reject", "spam"]
     calls = [
-        post(f"{server}/admin/entries/{rng.choice(roots + replies)}/{rng.choice(actions)}", headers=rng.choice([ALICE, BOB]))
+        post(
+            f"{server}/admin/entries/{rng.choice(roots + replies)}/{rng.choice(actions)}",
+            headers=rng.choice([ALICE, BOB]),
+        )
         for _ in range(300)
     ]
     assert {r.status_code for r in in_parallel(calls)} == {200}
     assert_counters_match_a_recount(app)
-    bulk = [post(f"{server}/admin/entries/bulk", headers=h, action=a, ids=roots + replies)
-            for h, a in ((ALICE, "approve"), (BOB, "reject"), (ALICE, "approve"))]
+    bulk = [
+        post(f"{server}/admin/entries/bulk", headers=h, action=a, ids=roots + replies)
+        for h, a in ((ALICE, "approve"), (BOB, "reject"), (ALICE, "approve"))
+    ]
     assert {r.status_code for r in in_parallel(bulk)} == {200}
     assert_counters_match_a_recount(app)

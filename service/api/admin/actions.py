@@ -12,6 +12,8 @@ from ...schemas.admin import BulkIn
 from ...schemas.admin import BulkOut
 from ...schemas.admin import DecisionIn
 from ...schemas.admin import EntryDetailOut
+from ...schemas.admin import ErasureIn
+from ...schemas.admin import ErasureOut
 from ...schemas.admin import RejectIn
 from ...usecases import moderate
 from ...usecases import read
@@ -76,3 +78,11 @@ def erase(entry_id: int) -> Any:
     """Erase an entry and its personal data; its replies move up to its parent."""
     moderate.erase(entry_id, g.moderator)
     return None
+
+
+@blp.route("/erasures", methods=["POST"])
+@blp.arguments(ErasureIn)
+@blp.response(200, ErasureOut)
+def erase_author(data: dict[str, Any]) -> Any:
+    """Erase every entry of one email address (a data-erasure request)."""
+    return {"erased": moderate.erase_author(data["email"], g.moderator)}

@@ -26,6 +26,7 @@ def get_queue(args: dict[str, Any]) -> Any:
         args["article_id"],
         read.clamp(args.get("limit")),
         args.get("cursor"),
+        args["reported"],
     )
     return {"items": page.items, "next_cursor": page.next_cursor}
 

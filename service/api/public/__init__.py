@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .comments import blp as comments
 from .counts import blp as counts
-from .reports import blp as reports
+from .entries import blp as entries
 from .reviews import blp as reviews
 
-BLUEPRINTS = (comments, reviews, counts, reports)
+BLUEPRINTS = (comments, reviews, counts, entries)

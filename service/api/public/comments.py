@@ -16,6 +16,7 @@ from ...schemas.public import ThreadOut
 from ...usecases import read
 from ...usecases import submit
 from .. import http
+from . import intake
 from .base import public_blueprint
 
 blp = public_blueprint("comments", "Comments and replies of an article.")
@@ -28,9 +29,17 @@ thread_schema = ThreadOut()
 @blp.response(202, SubmissionOut)
 @blp.alt_response(409, description="Conflict")
 def submit_comment(data: dict[str, Any], article_id: str) -> Any:
-    """Submit a comment or, with `parent_id`, a reply. It waits for a moderator."""
-    return submit.submit_comment(
-        http.article_id(article_id), data["author"], data["body"], data["email"], data["parent_id"]
+    """Submit a comment or, with `parent_id`, a reply. It waits for a moderator unless the
+    service publishes at once (post-moderation, trusted authors)."""
+    return intake.accepted(
+        submit.submit_comment(
+            http.article_id(article_id),
+            data["author"],
+            data["body"],
+            data["email"],
+            data["parent_id"],
+            intake.intake(data["website"]),
+        )
     )
 
 

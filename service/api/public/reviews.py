@@ -16,6 +16,7 @@ from ...schemas.public import SubmissionOut
 from ...usecases import read
 from ...usecases import submit
 from .. import http
+from . import intake
 from .base import public_blueprint
 
 blp = public_blueprint("reviews", "Star-rated reviews of an article.")
@@ -29,8 +30,16 @@ reviews_schema = ReviewsOut()
 @blp.alt_response(409, description="This email address has already reviewed the article.")
 def submit_review(data: dict[str, Any], article_id: str) -> Any:
     """Submit a review (1 to 5 stars). One review per email address and article."""
-    return submit.submit_review(
-        http.article_id(article_id), data["author"], data["rating"], data["body"], data["title"], data["email"]
+    return intake.accepted(
+        submit.submit_review(
+            http.article_id(article_id),
+            data["author"],
+            data["rating"],
+            data["body"],
+            data["title"],
+            data["email"],
+            intake.intake(data["website"]),
+        )
     )
 
 

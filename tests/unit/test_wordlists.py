@@ -1,0 +1,55 @@
+import pytest
+
+from service.domain.wordlists import WordList
+from service.domain.wordlists import default_suspect_words
+
+BANNED = WordList.of(["viagra", "casino*", "buy now"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cheap VIAGRA here",
+        "ViAgRa",
+        "v1agra",
+        "vi4gr@",
+        "vïägrä",
+        "vi\u0301agra",
+        "vi\u200bag\u200dra",
+        "viaaaagra",
+        "v i a g r a",
+        "v.i.a.g.r.a",
+        "v-i-a-g-r-a",
+        "\u0432iagra".replace("\u0432", "v"),
+        "vіаgrа",  # Cyrillic і and а
+        "ＶＩＡＧＲＡ",  # full-width
+        "best casinos online",
+        "CASINO",
+        "please buy now!",
+        "buy-now",
+        "BUY   NOW",
+    ],
+)
+def test_listed_words_are_found_however_they_are_disguised(text: str) -> None:
+    assert BANNED.find(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["viagrafalls is a town", "I buy things now and then", "the occasion", "nothing to see", "", "ca sino"],
+)
+def test_words_only_match_on_word_boundaries(text: str) -> None:
+    assert BANNED.find(text) is None
+
+
+def test_the_default_list_holds_profanity_but_not_innocent_words_containing_it() -> None:
+    suspect = default_suspect_words()
+    for text in ("you absolute sh1t", "F.U.C.K this", "a55hole", "what the fuuuuck"):
+        assert suspect.find(text) is not None, text
+    for text in ("Scunthorpe council", "an assassin", "class assignment", "cocktail hour", "Essex", "hello as is"):
+        assert suspect.find(text) is None, text
+
+
+def test_an_empty_list_finds_nothing() -> None:
+    assert not WordList.of([])
+    assert WordList.of(["  ", ","]).find("anything") is None
