@@ -32,7 +32,7 @@ def wait_until_up(url: str, seconds: float = 30.0, process: subprocess.Popen[byt
         try:
             if requests.get(url, timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         time.sleep(0.1)
     raise TimeoutError(f"{url} did not answer within {seconds} s")

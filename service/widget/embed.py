@@ -1,0 +1,53 @@
+"""``GET /embed.js``: the widget as one file, its stylesheet inlined, cached for a day and
+revalidated by ETag."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+from flask import Blueprint
+from flask import Response
+from flask import current_app
+from flask import request
+
+from .assets import STATIC
+from .assets import Asset
+
+bp = Blueprint("widget", __name__)
+
+# The URL never changes, so a day's max-age (browsers revalidate with the ETag after that,
+# and use the old copy meanwhile) is the longest that still lets an upgrade reach readers.
+CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
+CSS_PLACEHOLDER = '"__CSS__"'
+
+
+def minify_css(css: str) -> str:
+    """Comments and layout whitespace out; nothing that changes meaning."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"\s+", " ", css)
+    return re.sub(r"\s*([{};,>])\s*", r"\1", css).replace(";}", "}").strip()
+
+
+def build_widget() -> Asset:
+    js = (STATIC / "embed.js").read_text("utf-8")
+    css = minify_css((STATIC / "embed.css").read_text("utf-8"))
+    if CSS_PLACEHOLDER not in js:
+        raise RuntimeError("embed.js lost its stylesheet placeholder")
+    return Asset.of(js.replace(CSS_PLACEHOLDER, json.dumps(css), 1).encode("utf-8"), "text/javascript")
+
+
+@lru_cache(maxsize=1)
+def _cached_widget() -> Asset:
+    return build_widget()
+
+
+@bp.get("/embed.js")
+def embed_js() -> Response:
+    asset = build_widget() if current_app.debug else _cached_widget()
+    response = asset.response(request, CACHE_CONTROL)
+    # A public script: hosts may load it with crossorigin/SRI or from a COEP page.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response

@@ -1,0 +1,423 @@
+/* The moderation page: the admin API with a bearer token kept in sessionStorage. Every
+ * reader-supplied string is inserted as text; the only HTML is the server's sanitized
+ * preview (body_html), under this page's Trusted Types and script-src 'self' policy. */
+(function () {
+  "use strict";
+  var API = "/api/v1/admin/";
+  var KEY = "comments-moderator-token";
+  var PAGE = 50;
+  var ID = /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$/;
+  var CODES = ["offensive", "abusive", "spam", "off-topic", "personal-data", "other"];
+  var DONE = { approve: "Approved", reject: "Rejected", spam: "Marked as spam" };
+  var policy = null;
+  try {
+    if (window.trustedTypes) policy = trustedTypes.createPolicy("moderation-preview", { createHTML: function (s) { return s; } });
+  } catch (e) { /* no Trusted Types */ }
+
+  var token = sessionStorage.getItem(KEY);
+  var items = []; // {data, el, busy}
+  var current = null;
+  var cursor = null;
+  var filters = { status: "pending", kind: "", article_id: "" };
+  var loading = false;
+  var generation = 0;
+
+  function $(id) { return document.getElementById(id); }
+  function h(tag, attrs) {
+    var el = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      var v = attrs[k];
+      if (v == null || v === false) return;
+      if (k === "text") el.textContent = v;
+      else if (k.slice(0, 2) === "on") el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? "" : v);
+    });
+    for (var i = 2; i < arguments.length; i++) if (arguments[i] != null && arguments[i] !== false) el.append(arguments[i]);
+    return el;
+  }
+  function say(text, bad) {
+    var s = $("status");
+    s.textContent = text;
+    s.className = bad ? "status bad" : "status";
+  }
+  function when(iso) {
+    var d = new Date(iso), s = (Date.now() - d.getTime()) / 1000, rel;
+    var rtf = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+    if (s < 60) rel = rtf.format(0, "second");
+    else if (s < 3600) rel = rtf.format(-Math.round(s / 60), "minute");
+    else if (s < 86400) rel = rtf.format(-Math.round(s / 3600), "hour");
+    else rel = rtf.format(-Math.round(s / 86400), "day");
+    return h("time", { datetime: iso, title: d.toLocaleString(undefined, { dateStyle: "full", timeStyle: "long" }), text: rel });
+  }
+
+  /* ---------- API ---------- */
+  function ApiError(status, message) { this.status = status; this.message = message; }
+  function call(method, path, body) {
+    return fetch(API + path, {
+      method: method, cache: "no-store", credentials: "omit",
+      headers: Object.assign({ Authorization: "Bearer " + token }, body ? { "Content-Type": "application/json" } : {}),
+      body: body ? JSON.stringify(body) : undefined
+    }).then(function (r) {
+      if (r.status === 204) return null;
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (r.status === 401) {
+          signOut("Your token was not accepted any more. Please sign in again.");
+          throw new ApiError(401, "Signed out.");
+        }
+        if (!r.ok) throw new ApiError(r.status, (data.error && data.error.message) || "The server answered " + r.status + ".");
+        return data;
+      });
+    }, function () { throw new ApiError(0, "The service cannot be reached. Check the connection and try again."); });
+  }
+
+  /* ---------- sign in ---------- */
+  function signOut(message) {
+    token = null;
+    sessionStorage.removeItem(KEY);
+    $("app").hidden = true;
+    $("signout").hidden = true;
+    $("login").hidden = false;
+    $("login-error").textContent = message || "";
+    $("token").value = "";
+    $("token").focus();
+  }
+  function signedIn() {
+    document.activeElement.blur();
+    $("login").hidden = true;
+    $("app").hidden = false;
+    $("signout").hidden = false;
+    reload();
+  }
+  $("login-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var given = $("token").value.trim();
+    if (!given) return ($("login-error").textContent = "Please enter your token.");
+    $("login-error").textContent = "";
+    fetch(API + "queue?limit=1", { headers: { Authorization: "Bearer " + given }, cache: "no-store", credentials: "omit" }).then(function (r) {
+      if (r.status === 401) throw new ApiError(401, "That token was not accepted.");
+      if (!r.ok) throw new ApiError(r.status, "The service answered " + r.status + "; please try again.");
+      token = given;
+      sessionStorage.setItem(KEY, token);
+      signedIn();
+    }).catch(function (e) {
+      $("login-error").textContent = e instanceof ApiError ? e.message : "The service cannot be reached.";
+      $("token").focus();
+    });
+  });
+  $("signout").addEventListener("click", function () { signOut("Signed out."); });
+
+  /* ---------- the queue ---------- */
+  function query() {
+    var q = "queue?limit=" + PAGE + "&status=" + filters.status;
+    if (filters.kind) q += "&kind=" + filters.kind;
+    if (filters.article_id) q += "&article_id=" + encodeURIComponent(filters.article_id);
+    return q + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+  }
+  function reload(focus) {
+    items.forEach(function (it) { it.el.remove(); });
+    items = [];
+    current = null;
+    cursor = null;
+    loading = false;
+    generation++;
+    loadMore(true, focus !== false);
+  }
+  function loadMore(first, focus) {
+    if (loading) return;
+    loading = true;
+    var mine = generation;
+    $("queue").setAttribute("aria-busy", "true");
+    call("GET", query()).then(function (page) {
+      if (mine !== generation) return; // the filters changed meanwhile
+      page.items.forEach(function (data) {
+        if (items.some(function (it) { return it.data.id === data.id; })) return;
+        var it = { data: data, busy: false };
+        it.el = render(it);
+        items.push(it);
+        $("queue").append(it.el);
+      });
+      cursor = page.next_cursor;
+      $("more").hidden = !cursor;
+      if (first) say(summary());
+      // Focus moves to the first entry only if the moderator is not busy elsewhere meanwhile.
+      var idle = document.activeElement === document.body || $("queue").contains(document.activeElement);
+      if (first || !current) select(items[0], !!focus && idle);
+      refreshEmpty();
+    }, function (e) { if (mine === generation) say(e.message, true); }).finally(function () {
+      if (mine !== generation) return;
+      loading = false;
+      $("queue").removeAttribute("aria-busy");
+    });
+  }
+  function summary() {
+    var n = live().length, noun = filters.kind || "entr";
+    noun += n === 1 ? (filters.kind ? "" : "y") : filters.kind ? "s" : "ies";
+    return n + (cursor ? "+ " : " ") + filters.status + " " + noun + (filters.article_id ? " on " + filters.article_id : "") + ".";
+  }
+  function refreshEmpty() {
+    var empty = !items.length;
+    $("empty").hidden = !empty;
+    $("empty").textContent = filters.status === "pending" ? "Nothing is waiting. The queue is clear." : "No entries match these filters.";
+    $("all").checked = false;
+    updateSelected();
+  }
+
+  function fact(label, value) {
+    return value == null || value === "" ? null : h("div", {}, h("dt", { text: label }), h("dd", {}, value));
+  }
+  function stars(n) {
+    return h("span", { class: "stars", "aria-label": n + " out of 5 stars", role: "img", text: "★★★★★".slice(0, n) + "☆☆☆☆☆".slice(n) });
+  }
+  function render(it) {
+    var d = it.data, id = d.id;
+    var preview = h("div", { class: "preview" });
+    try { preview.innerHTML = policy ? policy.createHTML(d.body_html) : d.body_html; } catch (e) { preview.textContent = d.body_html; }
+    var pick = h("input", { type: "checkbox", class: "pick", "aria-label": "Select entry " + id });
+    pick.addEventListener("change", updateSelected);
+    var reports = d.reports.length ? h("ul", { class: "reports" }) : null;
+    d.reports.forEach(function (r) {
+      reports.append(h("li", {}, r.reason || "(no reason given)", " · ", when(r.created_at)));
+    });
+    var history = h("ol", { class: "history", hidden: true, "aria-label": "Moderation history of entry " + id });
+    var li = h("li", { class: "item", "data-id": id, "data-kind": d.kind, tabindex: "-1", "aria-labelledby": "t" + id },
+      h("div", { class: "head" }, pick,
+        h("h2", { id: "t" + id },
+          h("span", { class: "kind " + d.kind, text: d.kind === "review" ? "Review" : d.parent_id ? "Reply" : "Comment" }),
+          " ", h("span", { class: "author", text: d.author }), h("span", { class: "sr", text: ", entry " + id })),
+        h("span", { class: "pill " + d.status, text: d.status }),
+        h("span", { class: "muted" }, "#" + id + " · ", when(d.created_at))),
+      h("dl", { class: "facts" },
+        fact("Article", h("code", { text: d.article_id })),
+        fact("Email", d.email ? h("span", { class: "email", text: d.email }) : h("span", { class: "muted", text: "none given" })),
+        fact("Reply to", d.parent_id ? "#" + d.parent_id : null),
+        fact("Rating", d.rating ? stars(d.rating) : null),
+        fact("Title", d.title ? h("span", { class: "title", text: d.title }) : null),
+        fact("Reports", d.report_count ? h("span", { class: "reported", text: String(d.report_count) }) : null),
+        fact("Updated", d.updated_at !== d.created_at ? when(d.updated_at) : null)),
+      reports,
+      h("div", { class: "texts" },
+        h("section", {}, h("h3", { text: "Sent text" }), h("pre", { class: "raw", text: d.body })),
+        h("section", {}, h("h3", { text: "Public preview (sanitized)" }), preview)),
+      history,
+      h("div", { class: "acts" },
+        h("button", { type: "button", class: "ok", "data-act": "approve" }, "Approve ", h("kbd", { text: "a" })),
+        h("button", { type: "button", class: "no", "data-act": "reject", "aria-expanded": "false" }, "Reject… ", h("kbd", { text: "r" })),
+        h("button", { type: "button", class: "spam", "data-act": "spam" }, "Spam ", h("kbd", { text: "s" })),
+        h("button", { type: "button", class: "quiet", "data-act": "history", "aria-expanded": "false" },
+          "History (" + d.history_length + ") ", h("kbd", { text: "h" }))),
+      rejectForm(it));
+    li.addEventListener("click", function (ev) {
+      var b = ev.target.closest("[data-act]");
+      if (b) act(it, b.getAttribute("data-act"));
+      else if (!ev.target.closest("a, input, select, textarea, button, .preview")) select(it, false);
+    });
+    li.addEventListener("focusin", function () { if (current !== it) select(it, false); });
+    return li;
+  }
+  function rejectForm(it) {
+    var select = h("select", { name: "code", "aria-label": "Reason code" }, h("option", { value: "", text: "no code" }));
+    CODES.forEach(function (c) { select.append(h("option", { value: c, text: c.replace("-", " ") })); });
+    var form = h("form", { class: "reject", hidden: true, "aria-label": "Reject entry " + it.data.id },
+      h("label", {}, "Reason ", select),
+      h("label", { class: "grow" }, "Note for the record ", h("input", { name: "reason", maxlength: 1000, autocomplete: "off" })),
+      h("button", { type: "submit", class: "no", text: "Reject" }),
+      h("button", { type: "button", class: "quiet", text: "Cancel", onclick: function () { closeReject(it); } }));
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var body = {};
+      if (form.elements.code.value) body.code = form.elements.code.value;
+      if (form.elements.reason.value.trim()) body.reason = form.elements.reason.value.trim();
+      closeReject(it, true);
+      decide(it, "reject", body);
+    });
+    form.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { ev.preventDefault(); closeReject(it); }
+    });
+    return form;
+  }
+  function openReject(it) {
+    var form = it.el.querySelector("form.reject");
+    form.hidden = false;
+    it.el.querySelector("[data-act=reject]").setAttribute("aria-expanded", "true");
+    form.elements.code.focus();
+  }
+  function closeReject(it, keepFocus) {
+    var form = it.el.querySelector("form.reject");
+    form.hidden = true;
+    form.reset();
+    it.el.querySelector("[data-act=reject]").setAttribute("aria-expanded", "false");
+    if (!keepFocus) it.el.focus();
+  }
+
+  function select(it, focus) {
+    if (current && current.el) current.el.classList.remove("current");
+    current = it || null;
+    if (!current) return;
+    current.el.classList.add("current");
+    if (focus !== false) {
+      current.el.focus({ preventScroll: true });
+      current.el.scrollIntoView({ block: "nearest" });
+    }
+  }
+  function live() { return items.filter(function (it) { return !it.busy; }); }
+  function step(delta) {
+    var list = live();
+    if (!list.length) return;
+    var i = list.indexOf(current);
+    select(list[Math.max(0, Math.min(list.length - 1, i < 0 ? 0 : i + delta))]);
+    if (delta > 0 && list.indexOf(current) >= list.length - 3 && cursor) loadMore(false);
+  }
+  function act(it, action) {
+    if (!it || it.busy) return;
+    select(it);
+    if (action === "history") return toggleHistory(it);
+    if (action === "reject") return openReject(it);
+    decide(it, action, null);
+  }
+  // Optimistic: the next entry is selected at once, so a moderator can keep typing.
+  function decide(it, action, body) {
+    var list = live(), i = list.indexOf(it);
+    it.busy = true;
+    it.el.classList.add("busy");
+    it.el.setAttribute("aria-disabled", "true");
+    if (current === it) select(list[i + 1] || list[i - 1] || null, true);
+    call("POST", "entries/" + it.data.id + "/" + action, body).then(function (entry) {
+      say(DONE[action] + ": " + label(it) + ".");
+      if (entry.status === filters.status) {
+        var old = it.el;
+        it.busy = false;
+        it.data = entry;
+        it.el = render(it);
+        old.replaceWith(it.el);
+      } else {
+        drop(it);
+      }
+    }, function (e) {
+      it.busy = false;
+      it.el.classList.remove("busy");
+      it.el.removeAttribute("aria-disabled");
+      say("Could not " + action + " " + label(it) + ": " + e.message, true);
+    });
+  }
+  function label(it) { return "#" + it.data.id + " by " + it.data.author; }
+  function drop(it) {
+    it.el.remove();
+    items.splice(items.indexOf(it), 1);
+    if (current === it) select(live()[0] || null);
+    if (live().length < 5 && cursor) loadMore(false);
+    refreshEmpty();
+  }
+  function toggleHistory(it) {
+    var list = it.el.querySelector(".history"), button = it.el.querySelector("[data-act=history]");
+    if (!list.hidden) {
+      list.hidden = true;
+      return button.setAttribute("aria-expanded", "false");
+    }
+    call("GET", "entries/" + it.data.id).then(function (detail) {
+      list.textContent = "";
+      if (!detail.history.length) list.append(h("li", { class: "muted", text: "No moderation yet." }));
+      detail.history.forEach(function (ev) {
+        list.append(h("li", {}, when(ev.created_at), " · ", h("strong", { text: ev.moderator }), " · " + ev.action +
+          (ev.from_status ? " (" + ev.from_status + " → " + ev.to_status + ")" : "") +
+          (ev.code ? " · " + ev.code : ""), ev.reason ? h("q", { text: ev.reason }) : null));
+      });
+      list.hidden = false;
+      button.setAttribute("aria-expanded", "true");
+    }, function (e) { say(e.message, true); });
+  }
+
+  /* ---------- bulk ---------- */
+  function picked() {
+    return items.filter(function (it) { return !it.busy && it.el.querySelector(".pick").checked; });
+  }
+  function updateSelected() {
+    var n = picked().length;
+    $("selected").textContent = n ? n + " selected" : "none selected";
+    document.querySelectorAll("[data-bulk]").forEach(function (b) { b.disabled = !n; });
+  }
+  function bulk(action) {
+    var chosen = picked();
+    if (!chosen.length) return say("Select entries first (x, or the checkboxes).", true);
+    var body = { action: action, ids: chosen.map(function (it) { return it.data.id; }) };
+    if (action === "reject" && $("bulk-code").value) body.code = $("bulk-code").value;
+    chosen.forEach(function (it) { it.busy = true; it.el.classList.add("busy"); });
+    if (current && current.busy) select(live()[0] || null);
+    call("POST", "entries/bulk", body).then(function (res) {
+      var ok = 0, failed = [];
+      res.results.forEach(function (r) {
+        var it = chosen.filter(function (c) { return c.data.id === r.id; })[0];
+        if (!it) return;
+        if (r.error) {
+          it.busy = false;
+          it.el.classList.remove("busy");
+          failed.push("#" + r.id + " (" + r.error.message + ")");
+        } else {
+          ok++;
+          drop(it);
+        }
+      });
+      say(DONE[action] + ": " + ok + (ok === 1 ? " entry" : " entries") + "." + (failed.length ? " Failed: " + failed.join(", ") : ""), failed.length > 0);
+      updateSelected();
+    }, function (e) {
+      chosen.forEach(function (it) { it.busy = false; it.el.classList.remove("busy"); });
+      say(e.message, true);
+    });
+  }
+  document.querySelectorAll("[data-bulk]").forEach(function (b) {
+    b.addEventListener("click", function () { bulk(b.getAttribute("data-bulk")); });
+  });
+  $("all").addEventListener("change", function () {
+    live().forEach(function (it) { it.el.querySelector(".pick").checked = $("all").checked; });
+    updateSelected();
+  });
+
+  /* ---------- filters and keys ---------- */
+  $("filters").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = ev.currentTarget.elements, article = f.article_id.value.trim();
+    if (article && !ID.test(article)) {
+      f.article_id.setAttribute("aria-invalid", "true");
+      return say("An article id has 1 to 128 of A-Z a-z 0-9 . _ : ~ - and starts with a letter or digit.", true);
+    }
+    f.article_id.removeAttribute("aria-invalid");
+    filters = { status: f.status.value, kind: f.kind.value, article_id: article };
+    // Enter or "Show": go on to the entries; a changed select keeps focus.
+    if (ev.submitter) document.activeElement.blur();
+    reload(!!ev.submitter);
+
+  });
+  $("filters").addEventListener("change", function (ev) {
+    if (ev.target.tagName === "SELECT") $("filters").requestSubmit();
+  });
+  $("refresh").addEventListener("click", function () { reload(true); });
+  $("more").addEventListener("click", function () { loadMore(false); });
+
+  document.addEventListener("keydown", function (ev) {
+    if (!token || ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) return;
+    var t = ev.target;
+    if (t.closest && t.closest("input:not([type=checkbox]), textarea, select")) return;
+    var key = ev.key, handled = true;
+    if (key === "j" || key === "ArrowDown") step(1);
+    else if (key === "k" || key === "ArrowUp") step(-1);
+    else if (key === "a") act(current, "approve");
+    else if (key === "r") act(current, "reject");
+    else if (key === "s") act(current, "spam");
+    else if (key === "h") act(current, "history");
+    else if (key === "x" && current && !current.busy) {
+      var box = current.el.querySelector(".pick");
+      box.checked = !box.checked;
+      updateSelected();
+    }
+    else if (key === "A") bulk("approve");
+    else if (key === "R") bulk("reject");
+    else if (key === "S") bulk("spam");
+    else if (key === "g") reload(true);
+    else if (key === "/") $("filters").elements.article_id.focus();
+    else if (key === "?") { $("help").open = !$("help").open; $("help").querySelector("summary").focus(); }
+    else handled = false;
+    if (handled) ev.preventDefault();
+  });
+
+  if (token) signedIn();
+  else signOut();
+})();
