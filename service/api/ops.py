@@ -1,4 +1,5 @@
-"""Operations endpoints: liveness and readiness."""
+"""Operations endpoints: liveness, readiness and metrics. Plain Flask routes, so they stay
+out of ``/openapi.json``, which documents ``/api/v1`` only."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import envelope
 from ..extensions import db
+from ..observability import metrics
 
 bp = Blueprint("ops", __name__)
 
@@ -30,3 +32,9 @@ def readyz() -> Response:
         db.session.rollback()
         return envelope(503, "The database is unavailable.")
     return jsonify(status="ready")
+
+
+@bp.get("/metrics")
+def prometheus_metrics() -> Response:
+    """Prometheus text format, summed over all gunicorn workers."""
+    return metrics.exposition()

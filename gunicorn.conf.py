@@ -1,0 +1,63 @@
+"""gunicorn settings: the container's entrypoint, `make run` and the server tests use them
+(gunicorn reads ./gunicorn.conf.py by default). Command-line flags and GUNICORN_CMD_ARGS
+override any of them, e.g. GUNICORN_CMD_ARGS="--threads 8 --timeout 60"."""
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+# Prometheus multiprocess mode: workers write their samples under this directory and a
+# scrape adds them up. It must be set before anything imports prometheus_client.
+_metrics_dir_is_ours = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _metrics_dir_is_ours:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="comments-metrics-")
+_metrics_dir = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+
+from service import config as _config  # noqa: E402  (after the variable above)
+from service.observability.logs import GunicornLogger  # noqa: E402
+
+# A configuration mistake stops the master here, before any worker starts, with one line.
+try:
+    _config.from_environ(os.environ)
+except _config.ConfigError as _error:
+    sys.exit(f"configuration error: {_error}")
+_workers = os.environ.get("WEB_CONCURRENCY", "").strip() or "2"
+if not _workers.isdigit() or int(_workers) < 1:
+    sys.exit("configuration error: WEB_CONCURRENCY must be a number of worker processes (1 or more)")
+
+bind = [f"0.0.0.0:{os.environ.get('PORT', '8000')}"]
+workers = int(_workers)
+worker_class = "gthread"
+threads = 4
+timeout = 30  # a worker silent this long is killed and replaced
+graceful_timeout = 20  # SIGTERM: in-flight requests get this long to finish
+keepalive = 5
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+control_socket_disable = True  # gunicorn >= 25: no socket under $HOME, which the container user lacks
+
+# One JSON line per request on stdout (route, status, duration, request id; no client
+# address), gunicorn's own messages as JSON on stderr.
+logger_class = GunicornLogger
+accesslog = "-"
+errorlog = "-"
+
+
+def on_starting(server):
+    """Samples of a previous run would be added to this one's: start empty."""
+    _metrics_dir.mkdir(parents=True, exist_ok=True)
+    for stale in _metrics_dir.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker):
+    """A dead worker's gauges leave the sums; its counters stay (they only go up)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid, str(_metrics_dir))
+
+
+def on_exit(server):
+    if _metrics_dir_is_ours:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
