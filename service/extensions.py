@@ -66,7 +66,9 @@ def _sqlite_begin(conn: Connection) -> None:
 def init_app(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql"):
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+        # A host that drops packets must fail fast (503), not hang a worker.
+        connect_args = {} if "connect_timeout" in uri else {"connect_timeout": 5}
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "connect_args": connect_args})
     db.init_app(app)
     migrate.init_app(app, db)
 
