@@ -5,14 +5,17 @@ deprecated; nh3 is the usual successor) touches this file alone.
 
 from __future__ import annotations
 
-import html
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
+from collections.abc import Iterator
 from collections.abc import MutableMapping
 from functools import partial
+from typing import Any
 
 import bleach
+from bleach import html5lib_shim
 from bleach.linkifier import LinkifyFilter
 
 ALLOWED_TAGS = frozenset({"p", "br", "b", "strong", "i", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a"})
@@ -28,7 +31,8 @@ _INVISIBLE = re.compile(
     "[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0]"
 )
 _SPACES = re.compile(r"\s+")
-_BLOCK_TAG = re.compile(r"<\s*/?\s*(p|pre|blockquote|ul|ol|li)\b", re.IGNORECASE)
+# A block element in bleach's output, which writes allowed tags in one form (no attributes).
+_BLOCK_ELEMENT = re.compile(r"<(p|pre|blockquote|ul|ol|li)>")
 _SAFE_HREF = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 _STRIP_CHARS = "".join(chr(c) for c in range(0x21))
 
@@ -39,9 +43,17 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", _CONTROL.sub("", text))
 
 
+def is_storable(text: str) -> bool:
+    """No control characters or lone surrogates: what :func:`normalize` would remove."""
+    return _CONTROL.search(text) is None
+
+
 def plain_text(text: str) -> str:
     """A one-line plain-text value (author name, review title): never HTML."""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", normalize(text))).strip()
+    # NFC again once invisible characters are gone: they may have separated a letter
+    # from its combining mark.
+    visible = unicodedata.normalize("NFC", _INVISIBLE.sub("", normalize(text)))
+    return _SPACES.sub(" ", visible).strip()
 
 
 def _attribute_allowed(tag: str, name: str, value: str) -> bool:
@@ -52,8 +64,10 @@ def _attribute_allowed(tag: str, name: str, value: str) -> bool:
         return True
     if name != "href":
         return False
-    # What a browser would follow: entities decoded, surrounding spaces and controls gone.
-    url = html.unescape(value).strip(_STRIP_CHARS)
+    # What a browser would follow: the value as bleach will write it (it keeps the
+    # character references it knows and escapes the "&" of any other, so "https&colon;//x"
+    # is served as a relative URL), entities decoded, surrounding spaces and controls gone.
+    url = html5lib_shim.convert_entities(value).strip(_STRIP_CHARS)
     url = re.sub(r"[\t\n\r]", "", url)
     return bool(_SAFE_HREF.match(url))
 
@@ -61,11 +75,36 @@ def _attribute_allowed(tag: str, name: str, value: str) -> bool:
 def _rel(
     attrs: MutableMapping[tuple[str | None, str], str], new: bool = False
 ) -> MutableMapping[tuple[str | None, str], str]:
-    if attrs.get((None, "href")) is None:
-        # A link whose href was refused keeps its text but is no link any more.
+    href = attrs.get((None, "href"))
+    # A link whose href was refused keeps its text but is no link any more. Links made by
+    # the linkifier never passed the attribute filter (filters run after it), and it
+    # knows far more schemes than we allow ("data:x.org", "ftp://x.org", "feed:x.org"):
+    # every href goes through the one check.
+    if href is None or not _attribute_allowed("a", "href", href):
         return None  # type: ignore[return-value]
     attrs[(None, "rel")] = LINK_REL
     return attrs
+
+
+class _UnlinkRefused:
+    """An ``<a>`` whose ``href`` was refused is no link: its tags go, its text stays, and
+    before the linkifier runs, which leaves the text of links alone. Otherwise
+    ``<a>x.org</a>`` came out as plain ``x.org``, which sanitizing again linkified."""
+
+    def __init__(self, source: Iterable[dict[str, Any]]) -> None:
+        self.source = source
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        unlinked = False
+        for token in self.source:
+            if token.get("name") == "a":
+                if token["type"] == "StartTag" and (None, "href") not in (token.get("data") or {}):
+                    unlinked = True
+                    continue
+                if token["type"] == "EndTag" and unlinked:
+                    unlinked = False
+                    continue
+            yield token
 
 
 _local = threading.local()
@@ -75,29 +114,38 @@ def _cleaner() -> bleach.Cleaner:
     """One prepared cleaner per thread (bleach cleaners are not thread-safe)."""
     cleaner: bleach.Cleaner | None = getattr(_local, "cleaner", None)
     if cleaner is None:
+        # html5lib filters (duck-typed: html5lib itself is vendored inside bleach).
+        filters: list[Any] = [
+            _UnlinkRefused,
+            partial(LinkifyFilter, callbacks=[_rel], skip_tags={"pre", "code"}, parse_email=False),
+        ]
         cleaner = bleach.Cleaner(
             tags=ALLOWED_TAGS,
             attributes=_attribute_allowed,
             protocols=ALLOWED_PROTOCOLS,
             strip=True,
             strip_comments=True,
-            filters=[partial(LinkifyFilter, callbacks=[_rel], skip_tags={"pre", "code"}, parse_email=False)],
+            filters=filters,
         )
         _local.cleaner = cleaner
     return cleaner
 
 
 def _paragraphs(text: str) -> str:
-    """Plain-text line breaks as paragraphs and ``<br>``, unless the text has block markup."""
-    if _BLOCK_TAG.search(text):
-        return text
+    """Plain-text line breaks as paragraphs and ``<br>``."""
     chunks = [c.strip("\n") for c in re.split(r"\n\s*\n", text)]
     return "".join(f"<p>{c.replace(chr(10), '<br>')}</p>" for c in chunks if c.strip())
 
 
 def to_safe_html(text: str) -> str:
     """Safe HTML for ``innerHTML``: only the allowlist survives, links get ``rel``."""
-    cleaned: str = _cleaner().clean(_paragraphs(normalize(text).strip()))
+    source = normalize(text).strip()
+    # Text without block markup gets paragraphs. Whether it has any is read from what the
+    # parser made of it, not from the source: "<p" alone is no paragraph but text, and
+    # deciding on the source made sanitizing the output again wrap it a second time.
+    cleaned: str = _cleaner().clean(source) if "<" in source else ""
+    if not _BLOCK_ELEMENT.search(cleaned):
+        cleaned = _cleaner().clean(_paragraphs(source))
     return cleaned.strip()
 
 

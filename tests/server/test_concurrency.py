@@ -150,3 +150,10 @@ def test_conflicting_decisions_on_threads_keep_counters_exact(app: Flask, server
     ]
     assert {r.status_code for r in in_parallel(bulk)} == {200}
     assert_counters_match_a_recount(app)
+
+
+def test_batch_counts_of_100_longest_ids_pass_through_gunicorn(server: str) -> None:
+    ids = [f"{i:03d}" + "x" * 125 for i in range(100)]
+    response = requests.get(f"{server}/counts", params={"article_id": ids}, timeout=30)
+    assert response.status_code == 200
+    assert list(response.json()["counts"]) == ids

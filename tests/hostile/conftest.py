@@ -1,0 +1,97 @@
+"""Fixtures of the hostile-input suite: a fresh database of each kind, a real gunicorn on
+it, a host site on another loopback origin, and one headless Chromium.
+
+The databases are our own (not the shared ``database_url``), so no other test's clean-up
+empties them under a running server."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+from playwright.sync_api import Browser
+from playwright.sync_api import sync_playwright
+
+from ..conftest import POSTGRES
+from ..conftest import _migrated
+from ..helpers import ALICE
+from ..servers import gunicorn
+from ..servers import server_env
+from .host import HostSite
+from .host import host_site
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def hostile_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, migrated database of each kind for this suite's servers."""
+    if request.param == "sqlite":
+        yield _migrated(f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'comments.db'}")
+        return
+    name = f"comments_hostile_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _migrated(f"{POSTGRES.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}")
+    finally:
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def host() -> Iterator[HostSite]:
+    with host_site() as site:
+        yield site
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running ``gunicorn wsgi:app`` and the database kind behind it."""
+
+    base: str
+    dialect: str
+
+    def post(self, path: str, body: object, admin: bool = False) -> requests.Response:
+        return requests.post(f"{self.base}/api/v1{path}", json=body, headers=ALICE if admin else {}, timeout=30)
+
+    def get(self, path: str, **params: object) -> requests.Response:
+        return requests.get(f"{self.base}/api/v1{path}", params=params, timeout=30)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def server(hostile_database: str, host: HostSite) -> Iterator[Server]:
+    """gunicorn (2 workers) on the suite's database; CORS allows the host site."""
+    env = {**server_env(hostile_database), "COMMENTS_ALLOWED_ORIGINS": host.origin}
+    with gunicorn(env, workers=2) as base:
+        yield Server(base, hostile_database.split(":", 1)[0].split("+", 1)[0])
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    assert executable, "Chromium is expected at /usr/bin/chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def corpus_path() -> Path:
+    return Path(__file__).with_name("xss_vectors.txt")
