@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask.testing import FlaskCliRunner
+from playwright.sync_api import Browser
+from playwright.sync_api import sync_playwright
 from sqlalchemy import text
 
 from service import create_app
@@ -27,6 +30,15 @@ from service.persistence.schema import MIGRATIONS_DIR
 from .helpers import ADMIN_TOKENS
 from .helpers import Api
 
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 POSTGRES = os.environ.get("COMMENTS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 TABLES = ("report", "moderation_event", "entry", "article_stats")
 
@@ -128,6 +140,18 @@ def api(client: FlaskClient) -> Api:
 def dialect(app: Flask) -> str:
     with app.app_context():
         return str(db.engine.dialect.name)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright, one for the whole run: Playwright's sync
+    API allows a single driver per thread, so every browser test shares this one."""
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is needed: apt-get install chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ API's behaviour on both databases is covered by tests/api."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,6 @@ import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Page
-from playwright.sync_api import Playwright
-from playwright.sync_api import sync_playwright
 
 from service import create_app
 from service.extensions import db
@@ -27,15 +24,6 @@ from .support import HostSite
 from .support import Service
 from .support import host_site
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 10_000
 
 
@@ -76,18 +64,8 @@ def service(service_url: str) -> Service:
 
 
 @pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is needed: apt-get install chromium"
-    browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
+def browser(chromium_browser: Browser) -> Browser:
+    return chromium_browser
 
 
 def new_context(browser: Browser, **options: object) -> BrowserContext:

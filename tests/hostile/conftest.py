@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,6 @@ import psycopg
 import pytest
 import requests
 from playwright.sync_api import Browser
-from playwright.sync_api import sync_playwright
 
 from ..conftest import POSTGRES
 from ..conftest import _migrated
@@ -26,16 +24,6 @@ from ..servers import gunicorn
 from ..servers import server_env
 from .host import HostSite
 from .host import host_site
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -83,13 +71,8 @@ def server(hostile_database: str, host: HostSite) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    assert executable, "Chromium is expected at /usr/bin/chromium"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+def chromium(chromium_browser: Browser) -> Browser:
+    return chromium_browser
 
 
 @pytest.fixture
