@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from .domain import automod
+from .domain import webhooks
 from .domain import wordlists
 
 MAX_BODY_BYTES = 64 * 1024
@@ -39,6 +40,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MODERATION_POLICY": automod.Policy(suspect=wordlists.default_suspect_words()),
         "REPORT_THRESHOLD": 3,
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+        "WEBHOOK_URL": None,
+        "WEBHOOK_SECRET": None,
+        "WEBHOOK_EVENTS": webhooks.DEFAULT_EVENTS,
+        "WEBHOOK_TIMEOUT": 5.0,
+        "WEBHOOK_MAX_ATTEMPTS": 12,
     }
 
 
@@ -104,6 +110,7 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
             raise ConfigError("COMMENTS_CACHE_MAX_AGE must be a number of seconds")
         config["CACHE_MAX_AGE"] = int(max_age)
     config.update(moderation_from_environ(environ))
+    config.update(webhooks_from_environ(environ))
     return config
 
 
@@ -152,6 +159,25 @@ def moderation_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         config["REPORT_THRESHOLD"] = threshold
     if (proxies := _count(environ, "COMMENTS_TRUSTED_PROXIES")) is not None:
         config["TRUSTED_PROXIES"] = proxies
+    return config
+
+
+def webhooks_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Where events are POSTed, the key that signs them, and which events are sent."""
+    config: dict[str, Any] = {}
+    url = environ.get("COMMENTS_WEBHOOK_URL", "").strip()
+    secret = environ.get("COMMENTS_WEBHOOK_SECRET", "").strip()
+    if url:
+        if not re.match(r"^https?://[^/\s]+", url, re.I):
+            raise ConfigError("COMMENTS_WEBHOOK_URL must be an http:// or https:// URL")
+        if len(secret) < 16:
+            raise ConfigError("COMMENTS_WEBHOOK_SECRET must be set (16 characters or more) with COMMENTS_WEBHOOK_URL")
+        config["WEBHOOK_URL"], config["WEBHOOK_SECRET"] = url, secret
+    if events := environ.get("COMMENTS_WEBHOOK_EVENTS", "").strip():
+        chosen = {e.strip() for e in events.split(",") if e.strip()}
+        if not chosen or not chosen <= webhooks.ALL_EVENTS:
+            raise ConfigError(f"COMMENTS_WEBHOOK_EVENTS: comma-separated, of {', '.join(sorted(webhooks.ALL_EVENTS))}")
+        config["WEBHOOK_EVENTS"] = frozenset(chosen)
     return config
 
 

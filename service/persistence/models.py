@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import Enum
@@ -55,6 +56,8 @@ class Entry(Base):
     edit_token_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Where an imported entry came from ("disqus:123"); null for entries sent to this service.
+    origin: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (
         # Public reads: an article's approved top-level comments or reviews, in time order.
@@ -89,6 +92,7 @@ class Entry(Base):
             sqlite_where=text("kind = 'review'"),
             postgresql_where=text("kind = 'review'"),
         ),
+        Index("uq_entry_origin", "origin", unique=True),
     )
 
 
@@ -143,3 +147,49 @@ class ArticleStats(Base):
     @property
     def histogram(self) -> tuple[int, int, int, int, int]:
         return (self.rating_1, self.rating_2, self.rating_3, self.rating_4, self.rating_5)
+
+
+class ImportedOrigin(Base):
+    """Every origin ever imported, so that running an import again imports nothing twice.
+    Unlike ``Entry.origin`` it outlives an erased entry: a later import does not bring an
+    erased entry back."""
+
+    __tablename__ = "imported_origin"
+
+    origin: Mapped[str] = mapped_column(String(200), primary_key=True)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delivery(enum.StrEnum):
+    PENDING = "pending"  # waiting for its next attempt
+    DELIVERED = "delivered"
+    FAILED = "failed"  # gave up after the last retry; a moderator may retry it
+    DROPPED = "dropped"  # its entry was erased before delivery
+
+
+DeliveryType = Enum(
+    Delivery, native_enum=False, values_callable=lambda e: [m.value for m in e], length=16, name="delivery"
+)
+
+
+class WebhookEvent(Base):
+    """The outbox: an event about an entry, written in the transaction of the change and
+    POSTed afterwards by ``flask webhooks deliver``. ``payload`` (the entry as the receiver
+    sees it) is dropped once delivered; what stays is the delivery record moderators see."""
+
+    __tablename__ = "webhook_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event: Mapped[str] = mapped_column(String(32))
+    entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    state: Mapped[Delivery] = mapped_column(DeliveryType, default=Delivery.PENDING)
+    payload: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column()
+    last_status: Mapped[int | None] = mapped_column(SmallInteger)  # the receiver's HTTP status
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+    # Due events, oldest first (the worker's claim).
+    __table_args__ = (Index("ix_webhook_event_due", "state", "next_attempt_at", "id"),)

@@ -21,6 +21,7 @@ from ..domain.moderation import Kind
 from ..domain.moderation import Status
 from ..domain.moderation import transition
 from ..extensions import db
+from ..persistence import outbox
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import Entry
@@ -71,6 +72,7 @@ def decide(entry_id: int, decision: Decision) -> Entry:
                 reason=decision.reason,
             )
         )
+        outbox.emit(session, entry)
     return entry
 
 

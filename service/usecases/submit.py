@@ -19,6 +19,7 @@ from ..domain.errors import Invalid
 from ..domain.errors import NotFound
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..persistence import outbox
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.models import Entry
@@ -135,6 +136,7 @@ def _store(session: Session, entry: Entry, text: Text, intake: Intake) -> Accept
     if verdict.status == Status.APPROVED:
         queries.lock_article(session, entry.article_id)
         queries.move_counters(session, entry, Status.PENDING, Status.APPROVED)
+    outbox.emit(session, entry)
     return Accepted(entry, token, verdict.rule)
 
 
@@ -233,3 +235,4 @@ def report(entry_id: int, reason: str | None, client: str | None, threshold: int
                     reason=f"{entry.open_reports} reader reports.",
                 )
             )
+        outbox.emit(session, entry, "entry.reported")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from .actions import blp as actions
+from .exports import blp as exports
 from .queue import blp as queue
+from .webhooks import blp as webhooks
 
-BLUEPRINTS = (queue, actions)
+BLUEPRINTS = (queue, actions, webhooks, exports)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .comments import blp as comments
 from .counts import blp as counts
 from .entries import blp as entries
+from .fragments import blp as fragments
 from .reviews import blp as reviews
 
-BLUEPRINTS = (comments, reviews, counts, entries)
+BLUEPRINTS = (comments, reviews, counts, entries, fragments)

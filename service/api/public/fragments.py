@@ -1,0 +1,144 @@
+"""Server-side rendering for search engines: an article's approved comments and reviews as
+an HTML fragment a site includes in its own page, with the rating as schema.org JSON-LD.
+
+Rendered by Jinja with autoescaping: author and title go in as text; ``body_html`` was
+sanitized on write and goes in as it is, exactly as the widget inserts it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import Response
+from flask import current_app
+from flask import request
+from jinja2 import Environment
+from markupsafe import Markup
+
+from ...schemas.public import PageArgs
+from ...usecases import read
+from .. import http
+from .base import public_blueprint
+
+blp = public_blueprint("fragments", "Approved comments and reviews as HTML, for server-side includes (SEO).")
+
+# Changes whenever the markup changes, so old ETags stop matching.
+MARKUP_VERSION = "1"
+
+_jinja = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+_jinja.filters["safe_html"] = Markup  # sanitized on write (domain/sanitizing.py)
+
+TEMPLATE = _jinja.from_string(
+    """\
+<section class="comments-service" data-article-id="{{ article_id }}">
+{% if reviews %}
+<section class="comments-reviews">
+<h2>Reviews</h2>
+<p class="comments-rating">Rated {{ "%.1f"|format(summary.average) }} out of 5 by {{ summary.count }} \
+reader{{ "s" if summary.count != 1 }}</p>
+{% for r in reviews %}
+<article class="comments-review" id="comments-entry-{{ r.id }}">
+<header><span class="comments-author">{{ r.author }}</span>
+<span class="comments-stars" role="img" aria-label="{{ r.rating }} out of 5">\
+{{ "★" * r.rating }}{{ "☆" * (5 - r.rating) }}</span>
+<time datetime="{{ r.created_at.isoformat() }}">{{ r.created_at.strftime("%Y-%m-%d") }}</time></header>
+{% if r.title %}
+<h3 class="comments-title">{{ r.title }}</h3>
+{% endif %}
+<div class="comments-body">{{ r.body_html|safe_html }}</div>
+</article>
+{% endfor %}
+</section>
+{% endif %}
+{% if rating %}
+<script type="application/ld+json">{{ rating|tojson }}</script>
+{% endif %}
+<section class="comments-comments"{% if next_cursor %} data-next-cursor="{{ next_cursor }}"{% endif %}>
+<h2>Comments</h2>
+{% if comments %}
+<ol class="comments-thread">
+{% for c in comments recursive %}
+<li id="comments-entry-{{ c.id }}"><article class="comments-comment">
+<header><span class="comments-author">{{ c.author }}</span>
+<time datetime="{{ c.created_at.isoformat() }}">{{ c.created_at.strftime("%Y-%m-%d %H:%M") }} UTC</time></header>
+<div class="comments-body">{{ c.body_html|safe_html }}</div>
+</article>
+{% if c.replies %}
+<ol class="comments-replies">
+{{ loop(c.replies) }}</ol>
+{% endif %}
+</li>
+{% endfor %}
+</ol>
+{% else %}
+<p class="comments-empty">No comments yet.</p>
+{% endif %}
+</section>
+</section>
+"""
+)
+
+
+def aggregate_rating(article_id: str, summary: dict[str, Any]) -> dict[str, Any] | None:
+    """schema.org ``AggregateRating`` of the approved reviews; none without any review. A
+    site embedding it names what was reviewed (``itemReviewed``) with its own details."""
+    if not summary["count"]:
+        return None
+    return {
+        "@context": "https://schema.org",
+        "@type": "AggregateRating",
+        "itemReviewed": {"@type": "CreativeWork", "identifier": article_id},
+        "ratingValue": summary["average"],
+        "ratingCount": summary["count"],
+        "reviewCount": summary["count"],
+        "bestRating": 5,
+        "worstRating": 1,
+    }
+
+
+def render(article_id: str, limit: int, cursor: str | None) -> str:
+    key = http.cursor_key()
+    thread = read.thread(key, article_id, limit, cursor)
+    summary = read.rating_summary(article_id)
+    reviews = read.reviews(key, article_id, limit, None).items if summary["count"] else []
+    return TEMPLATE.render(
+        article_id=article_id,
+        comments=thread.items,
+        next_cursor=thread.next_cursor,
+        reviews=reviews,
+        summary=summary,
+        rating=aggregate_rating(article_id, summary),
+    )
+
+
+def _cached_html(validator: str, build: Any) -> Response:
+    """Like the JSON GETs: the ETag names the article's version and the request's
+    parameters, so a matching ``If-None-Match`` is a 304 without a query."""
+    etag = hashlib.blake2b(f"{MARKUP_VERSION}|{validator}".encode(), digest_size=12).hexdigest()
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = Response(build(), mimetype="text/html")
+    response.set_etag(etag)
+    age = int(current_app.config["CACHE_MAX_AGE"])
+    response.headers["Cache-Control"] = f"public, max-age={age}, s-maxage={age}, stale-while-revalidate={age}"
+    return response
+
+
+@blp.route("/articles/<path:article_id>/comments.html", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(
+    200,
+    {"type": "string"},
+    content_type="text/html",
+    description="An HTML fragment: the newest `limit` approved reviews with the rating summary and its "
+    "schema.org `AggregateRating` JSON-LD, then `limit` approved comments (oldest first, replies nested). "
+    "The next page of comments is named by `data-next-cursor`, for `?cursor=`.",
+)
+def comments_html(args: dict[str, Any], article_id: str) -> Response:
+    """Approved comments and reviews as a cacheable HTML fragment, for server-side includes."""
+    article_id = http.article_id(article_id)
+    limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
+    version = read.versions([article_id])[article_id]
+    return _cached_html(f"fragment|{article_id}|{version}|{limit}|{cursor}", lambda: render(article_id, limit, cursor))

@@ -1,0 +1,64 @@
+"""What every reader of an export yields, and the one error they raise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
+
+from ..domain.moderation import Kind
+from ..domain.moderation import Status
+
+
+class MalformedInput(ValueError):
+    """Input that cannot be read; the message names the line or the record."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """The page an entry belongs to, as the source knows it: the article id comes from
+    these through :class:`articles.ArticleRule` unless ``article_id`` is given."""
+
+    url: str | None = None
+    identifier: str | None = None
+    article_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    origin: str  # stable and unique per source: "disqus:123"
+    page: Page
+    kind: Kind
+    status: Status
+    author: str
+    email: str | None
+    body: str  # as the source stored it (text or HTML): sanitized on import
+    created_at: datetime
+    where: str  # for messages: "line 120", "comment 7"
+    parent: str | None = None  # the origin of the comment it answers
+    rating: int | None = None
+    title: str | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Gone:
+    """An entry the source has but that is not imported (deleted, trashed, a pingback):
+    replies to it move up to its parent, as they do when an entry is erased here."""
+
+    origin: str
+    parent: str | None
+    reason: str
+
+
+def utc(moment: datetime) -> datetime:
+    """Aware UTC; a time without zone is taken as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def parse_time(value: str | None, where: str, what: str = "date") -> datetime:
+    text = (value or "").strip()
+    try:
+        return utc(datetime.fromisoformat(text))
+    except ValueError:
+        raise MalformedInput(f"{where}: {what} {text[:40]!r} is not a date and time") from None

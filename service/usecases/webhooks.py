@@ -1,0 +1,327 @@
+"""Delivery of the webhook outbox (``flask --app wsgi webhooks deliver``), and what
+moderators see of it.
+
+A worker *claims* a few due events in one short transaction (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, SQLite's write lock otherwise) by moving their next attempt one lease into the
+future, POSTs them with no transaction open, then records each outcome. Several workers
+never send the same event at once, and the events of a worker that died are sent again
+once its lease ends: delivery is at least once, and ``id`` lets a receiver drop repeats.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from http.client import HTTPException
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.exc import InterfaceError
+from sqlalchemy.exc import OperationalError
+
+from ..domain import webhooks
+from ..domain.errors import Conflict
+from ..domain.errors import NotFound
+from ..extensions import db
+from ..persistence.base import utcnow
+from ..persistence.models import Delivery
+from ..persistence.models import Entry
+from ..persistence.models import WebhookEvent
+from . import write_transaction
+
+log = logging.getLogger(__name__)
+
+BATCH = 20
+KEEP = timedelta(days=30)  # delivery records of delivered and dropped events
+PRUNE_EVERY = 3600.0  # seconds
+DATABASE_RETRY = 5.0  # seconds
+USER_AGENT = "comments-service-webhooks/1"
+KIND_WORDS = {"comment": "comment", "review": "review"}
+SUMMARY = {
+    webhooks.PENDING: "New {kind} awaiting moderation",
+    webhooks.APPROVED: "{Kind} published",
+    webhooks.REJECTED: "{Kind} rejected",
+    webhooks.SPAM: "{Kind} marked as spam",
+    webhooks.REPORTED: "{Kind} reported by a reader",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    url: str
+    secret: str
+    timeout: float
+    max_attempts: int
+
+    @classmethod
+    def of(cls, config: Any) -> Settings | None:
+        if not config.get("WEBHOOK_URL"):
+            return None
+        return cls(
+            config["WEBHOOK_URL"],
+            config["WEBHOOK_SECRET"],
+            float(config["WEBHOOK_TIMEOUT"]),
+            int(config["WEBHOOK_MAX_ATTEMPTS"]),
+        )
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    event: str
+    attempts: int
+    body: bytes
+
+
+@dataclass
+class Tally:
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+    dropped: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.delivered + self.retrying + self.failed + self.dropped
+
+
+def endpoint(url: str) -> str:
+    """What may be shown of the receiver's URL: scheme and host (a path often holds a token,
+    as Slack's do)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}"
+
+
+def body_of(event: WebhookEvent) -> bytes:
+    entry: dict[str, Any] = json.loads(event.payload or "{}")
+    kind = KIND_WORDS.get(str(entry.get("kind")), "entry")
+    text = SUMMARY.get(event.event, "{Kind} changed").format(kind=kind, Kind=kind.capitalize())
+    text += f" on {entry.get('article_id')} by {entry.get('author')}"
+    document = {
+        "id": event.id,
+        "event": event.event,
+        "created_at": event.created_at.isoformat(),
+        "entry": entry,
+        "text": text,  # what chat tools (Slack-style incoming webhooks) display
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def claim(settings: Settings, batch: int = BATCH) -> tuple[list[Claimed], int]:
+    """Take up to ``batch`` due events for one lease; drop those whose entry was erased
+    (nothing of an erased entry leaves the service). Returns the claimed and the dropped."""
+    lease = timedelta(seconds=settings.timeout * batch + 60)
+    with write_transaction() as session:
+        now = utcnow()
+        query = (
+            select(WebhookEvent)
+            .where(WebhookEvent.state == Delivery.PENDING, WebhookEvent.next_attempt_at <= now)
+            .order_by(WebhookEvent.next_attempt_at, WebhookEvent.id)
+            .limit(batch)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        events = list(session.scalars(query))
+        alive = set(session.scalars(select(Entry.id).where(Entry.id.in_([e.entry_id for e in events]))))
+        claimed, dropped = [], 0
+        for event in events:
+            if event.entry_id not in alive:
+                event.state, event.payload, event.last_error = Delivery.DROPPED, None, "entry erased before delivery"
+                dropped += 1
+                continue
+            event.attempts += 1
+            event.next_attempt_at = now + lease
+            claimed.append(Claimed(event.id, event.event, event.attempts, body_of(event)))
+    return claimed, dropped
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a 3xx is a failed delivery, never a re-sent POST elsewhere
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def post(settings: Settings, claimed: Claimed) -> tuple[int | None, str | None]:
+    """POST one signed event: ``(status, None)`` on a 2xx, else ``(status or None, error)``."""
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        webhooks.EVENT_HEADER: claimed.event,
+        webhooks.DELIVERY_HEADER: str(claimed.id),
+        webhooks.SIGNATURE_HEADER: webhooks.signature(settings.secret, int(time.time()), claimed.body),
+    }
+    request = urllib.request.Request(settings.url, data=claimed.body, headers=headers, method="POST")
+    try:
+        with _opener.open(request, timeout=settings.timeout) as response:
+            response.read(64 * 1024)
+            return int(response.status), None
+    except urllib.error.HTTPError as error:
+        return int(error.code), f"HTTP {error.code}"
+    except urllib.error.URLError as error:
+        return None, str(getattr(error.reason, "strerror", None) or error.reason)[:300]
+    except (TimeoutError, OSError, HTTPException) as error:
+        return None, (str(error) or type(error).__name__)[:300]
+
+
+def record(settings: Settings, outcomes: list[tuple[Claimed, int | None, str | None]], tally: Tally) -> None:
+    with write_transaction() as session:
+        now = utcnow()
+        for claimed, status, error in outcomes:
+            event = session.get(WebhookEvent, claimed.id)
+            if event is None or event.state != Delivery.PENDING:
+                continue  # a moderator changed it meanwhile
+            event.last_status, event.last_error = status, error
+            if error is None:
+                event.state, event.delivered_at, event.payload = Delivery.DELIVERED, now, None
+                tally.delivered += 1
+            elif claimed.attempts >= settings.max_attempts:
+                event.state = Delivery.FAILED
+                tally.failed += 1
+            else:
+                event.next_attempt_at = now + webhooks.backoff(claimed.attempts)
+                tally.retrying += 1
+            if error is not None:
+                log.warning(
+                    "webhook event %s (%s) to %s, attempt %s: %s",
+                    claimed.id,
+                    claimed.event,
+                    endpoint(settings.url),
+                    claimed.attempts,
+                    error,
+                )
+
+
+def deliver_due(settings: Settings, batch: int = BATCH) -> Tally:
+    """One round: claim, POST, record. Returns what happened to each claimed event."""
+    claimed, dropped = claim(settings, batch)
+    tally = Tally(dropped=dropped)
+    outcomes = [(c, *post(settings, c)) for c in claimed]
+    if outcomes:
+        record(settings, outcomes, tally)
+    return tally
+
+
+def prune(keep: timedelta = KEEP) -> int:
+    """Forget delivered and dropped events after ``keep``, and the payload of failed events
+    whose entry was erased since. Returns the number of rows changed."""
+    with write_transaction() as session:
+        gone = session.execute(
+            delete(WebhookEvent).where(
+                WebhookEvent.state.in_([Delivery.DELIVERED, Delivery.DROPPED]),
+                WebhookEvent.created_at < utcnow() - keep,
+            )
+        )
+        erased = session.execute(
+            update(WebhookEvent)
+            .where(WebhookEvent.state == Delivery.FAILED, WebhookEvent.entry_id.not_in(select(Entry.id)))
+            .values(state=Delivery.DROPPED, payload=None, last_error="entry erased before delivery")
+        )
+    return int(gone.rowcount or 0) + int(erased.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def run(
+    settings: Settings,
+    once: bool,
+    interval: float = 1.0,
+    batch: int = BATCH,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> Tally:
+    """Deliver until stopped; with ``once``, until nothing is due any more (each event is
+    tried at most once per run: a failure is due again only after its backoff)."""
+    total = Tally()
+    pruned_at = float("-inf")  # first thing: forget what is old
+    while not should_stop():
+        try:
+            if time.monotonic() - pruned_at > PRUNE_EVERY:
+                prune()
+                pruned_at = time.monotonic()
+            tally = deliver_due(settings, batch)
+        except (OperationalError, InterfaceError) as error:
+            if once:
+                raise
+            log.warning("webhooks: database unavailable, trying again shortly: %s", type(error).__name__)
+            db.session.remove()
+            _sleep(DATABASE_RETRY, should_stop)
+            continue
+        for field in ("delivered", "retrying", "failed", "dropped"):
+            setattr(total, field, getattr(total, field) + getattr(tally, field))
+        if tally.handled:
+            continue
+        if once:
+            break
+        _sleep(interval, should_stop)
+    return total
+
+
+def _sleep(seconds: float, should_stop: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not should_stop():
+        time.sleep(min(0.2, seconds))
+
+
+# -- what moderators see ----------------------------------------------------------------
+
+
+def _view(event: WebhookEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "event": event.event,
+        "entry_id": event.entry_id,
+        "state": event.state.value,
+        "attempts": event.attempts,
+        "created_at": event.created_at,
+        "next_attempt_at": event.next_attempt_at if event.state == Delivery.PENDING else None,
+        "delivered_at": event.delivered_at,
+        "last_status": event.last_status,
+        "last_error": event.last_error,
+    }
+
+
+def overview(config: Any, state: Delivery | None, limit: int, before: int | None) -> dict[str, Any]:
+    """Newest events first, with totals per state."""
+    totals = {s.value: 0 for s in Delivery}
+    totals.update(
+        {
+            s.value: n
+            for s, n in db.session.execute(select(WebhookEvent.state, func.count()).group_by(WebhookEvent.state))
+        }
+    )
+    query = select(WebhookEvent).order_by(WebhookEvent.id.desc()).limit(limit + 1)
+    if state is not None:
+        query = query.where(WebhookEvent.state == state)
+    if before is not None:
+        query = query.where(WebhookEvent.id < before)
+    rows = list(db.session.scalars(query))
+    settings = Settings.of(config)
+    return {
+        "configured": settings is not None,
+        "endpoint": endpoint(settings.url) if settings else None,
+        "events": sorted(config["WEBHOOK_EVENTS"]),
+        "totals": totals,
+        "items": [_view(e) for e in rows[:limit]],
+        "next_before": rows[limit - 1].id if len(rows) > limit else None,
+    }
+
+
+def retry(event_id: int) -> dict[str, Any]:
+    """Send a failed (or still pending) event again at once, with a fresh set of attempts."""
+    with write_transaction() as session:
+        event = session.get(WebhookEvent, event_id, with_for_update=True)
+        if event is None:
+            raise NotFound("No webhook event has this id.")
+        if event.state not in (Delivery.FAILED, Delivery.PENDING):
+            raise Conflict(f"This event was {event.state.value}; only failed or pending events can be retried.")
+        event.state, event.attempts, event.next_attempt_at = Delivery.PENDING, 0, utcnow()
+    return _view(event)

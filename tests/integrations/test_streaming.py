@@ -1,0 +1,73 @@
+"""A large export is read in bounded memory: the readers keep one record at a time."""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Callable
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from service.integrations import disqus
+from service.integrations import wordpress
+from service.integrations.records import Gone
+from service.integrations.records import Record
+
+from .samples import DisqusPost
+from .samples import DisqusThread
+from .samples import WpComment
+from .samples import WpPost
+from .samples import disqus_xml
+from .samples import wxr
+
+POSTS = 6_000
+LIMIT = 4 * 1024 * 1024  # bytes of Python objects alive at the peak
+
+
+def _peak(path: Path, read: Callable[[IO[bytes]], Iterator[Record | Gone]]) -> tuple[int, int]:
+    tracemalloc.start()
+    try:
+        with path.open("rb") as file:
+            n = sum(1 for r in read(file) if isinstance(r, Record))
+        return n, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_large_disqus_export_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    threads = [DisqusThread(i, f"https://news.example/story-{i}/") for i in range(1, 51)]
+    body = "<p>" + "A comment long enough to matter. " * 100 + "</p>"
+    path = tmp_path / "big.xml"
+    with path.open("w", encoding="utf-8") as out:  # written in pieces, like the test itself reads
+        head, _, _ = disqus_xml(threads, []).rpartition("</disqus>")
+        out.write(head)
+        for start in range(0, POSTS, 1000):
+            chunk = [
+                DisqusPost(100_000 + k, 1 + k % 50, body, "2024-05-01T09:00:00Z", f"Reader {k}", f"r{k}@x.org")
+                for k in range(start, start + 1000)
+            ]
+            xml = disqus_xml([], chunk)
+            out.write(xml[xml.index("<post ") : xml.rindex("</disqus>")])
+        out.write("</disqus>\n")
+    assert path.stat().st_size > 4 * LIMIT
+    n, peak = _peak(path, disqus.read)
+    assert n == POSTS
+    assert peak < LIMIT, f"peak {peak / 1e6:.1f} MB while reading a {path.stat().st_size / 1e6:.0f} MB file"
+
+
+def test_a_large_wordpress_export_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    body = "A comment long enough to matter. " * 100
+    posts = [
+        WpPost(
+            p,
+            f"https://news.example/{p}/",
+            comments=[WpComment(p * 1000 + k, body, "2024-05-01 09:00:00") for k in range(60)],
+        )
+        for p in range(1, 51)
+    ]
+    path = tmp_path / "big.xml"
+    path.write_text(wxr(posts), encoding="utf-8")
+    assert path.stat().st_size > 2 * LIMIT
+    n, peak = _peak(path, wordpress.read)
+    assert n == 50 * 60
+    assert peak < LIMIT
