@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement
+from sqlalchemy import Select
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import select
@@ -71,23 +74,39 @@ def move_counters(session: Session, entry: Entry, old: Status, new: Status) -> N
         add_to_counters(session, entry, sign)
 
 
+def _hidden_ancestors() -> Select[Any]:
+    up = select(Entry.id, Entry.parent_id, Entry.status).where(Entry.id == bindparam("start")).cte("up", recursive=True)
+    e = aliased(Entry)
+    up = up.union_all(select(e.id, e.parent_id, e.status).join(up, e.id == up.c.parent_id))
+    return select(func.count()).select_from(up).where(up.c.status != APPROVED)
+
+
+def _approved_descendants() -> Select[Any]:
+    down = (
+        select(Entry.id)
+        .where(Entry.parent_id == bindparam("start"), Entry.status == APPROVED)
+        .cte("down", recursive=True)
+    )
+    e = aliased(Entry)
+    down = down.union_all(select(e.id).join(down, e.parent_id == down.c.id).where(e.status == APPROVED))
+    return select(func.count()).select_from(down)
+
+
+# Built once: constructing recursive CTEs costs more than running them.
+HIDDEN_ANCESTORS = _hidden_ancestors()
+APPROVED_DESCENDANTS = _approved_descendants()
+
+
 def ancestors_approved(session: Session, parent_id: int | None) -> bool:
     """Whether a comment under ``parent_id`` would be shown if it were approved."""
     if parent_id is None:
         return True
-    up = select(Entry.id, Entry.parent_id, Entry.status).where(Entry.id == parent_id).cte("up", recursive=True)
-    e = aliased(Entry)
-    up = up.union_all(select(e.id, e.parent_id, e.status).join(up, e.id == up.c.parent_id))
-    hidden = session.scalar(select(func.count()).select_from(up).where(up.c.status != APPROVED))
-    return hidden == 0
+    return bool(session.scalar(HIDDEN_ANCESTORS, {"start": parent_id}) == 0)
 
 
 def approved_descendants(session: Session, entry_id: int) -> int:
     """Replies below ``entry_id`` reached through approved replies only."""
-    down = select(Entry.id).where(Entry.parent_id == entry_id, Entry.status == APPROVED).cte("down", recursive=True)
-    e = aliased(Entry)
-    down = down.union_all(select(e.id).join(down, e.parent_id == down.c.id).where(e.status == APPROVED))
-    return int(session.scalar(select(func.count()).select_from(down)) or 0)
+    return int(session.scalar(APPROVED_DESCENDANTS, {"start": entry_id}) or 0)
 
 
 def recount(session: Session, article_ids: Iterable[str] | None = None) -> int:
