@@ -32,6 +32,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
 
 # After changing models: write the next Alembic script (review it before committing).
 migration: $(BIN)/activate
@@ -40,3 +41,29 @@ migration: $(BIN)/activate
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+
+# Hostile input, harder than `make test`: FUZZ_SCALE times as many examples for every
+# property-based and Schemathesis test in tests/hostile, and random rather than the fixed
+# examples CI runs. About 20 minutes at the default scale on two cores.
+FUZZ_SCALE ?= 20
+.PHONY: fuzz
+fuzz: $(VENV)/.test-installed
+	FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/pytest --timeout=3600 \
+		tests/hostile/test_sanitizer_properties.py tests/hostile/test_schemathesis.py
+
+# Benchmarks, never part of `make test`: a fresh database, gunicorn (2 sync workers) and wrk
+# (installed from Debian when missing); the markdown table goes to bench/results/.
+# BENCH_ARGS passes options through, e.g. BENCH_ARGS="--quick" or "--db sqlite".
+.PHONY: bench bench-scale wrk
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+
+bench: $(BIN)/activate wrk
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Read latency at 10k, 100k and 1M comments: flat means at most 1.3x slower at 1M.
+bench-scale: $(BIN)/activate wrk
+	$(BIN)/python bench/run.py --scale $(BENCH_ARGS)

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 from flask import current_app
+from flask import request
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,6 +26,12 @@ migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True)
 api = CommentsApi()
 cors = CORS()
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+
+
+@limiter.request_filter
+def _reads_are_not_limited() -> bool:
+    """Only writes carry limits; reads skip the limiter's bookkeeping altogether."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
 
 
 def submission_limit() -> str:
@@ -57,10 +64,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn: Connection) -> None:
     """A write transaction takes SQLite's write lock at once (``BEGIN IMMEDIATE``), so two
-    writers queue on the busy timeout instead of failing on a stale snapshot."""
+    writers queue on the busy timeout instead of failing on a stale snapshot. A connection
+    in ``AUTOCOMMIT`` (the hot single-statement reads, ``usecases/read.py``) opens none: each
+    statement reads the latest commit, and no snapshot is held between requests."""
     if conn.dialect.name == "sqlite":
-        immediate = conn.get_execution_options().get("write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("write", False) else "BEGIN")
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from dataclasses import dataclass
@@ -58,18 +59,23 @@ class Filled:
     seconds: float
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=2048)  # every distinct text of _body, sanitized once
 def _safe(body: str) -> str:
     return sanitizing.to_safe_html(body)
 
 
 def _body(rng: random.Random, n: int) -> str:
     """One of a few hundred distinct texts, some with markup and a link."""
-    r = random.Random(n % 400)
+    return _text(n % 400, n % 5 == 0, n % 7 == 0)
+
+
+@lru_cache(maxsize=2048)
+def _text(variant: int, link: bool, second_paragraph: bool) -> str:
+    r = random.Random(variant)
     words = " ".join(r.choice(WORDS) for _ in range(r.randint(8, 60)))
-    if n % 5 == 0:
-        words += f" <b>{r.choice(WORDS)}</b> see https://example.org/story/{n % 400}"
-    if n % 7 == 0:
+    if link:
+        words += f" <b>{r.choice(WORDS)}</b> see https://example.org/story/{variant}"
+    if second_paragraph:
         words += "\n\n" + " ".join(r.choice(WORDS) for _ in range(12))
     return words.capitalize()
 
@@ -79,7 +85,7 @@ def fill(articles: int, comments: int, reviews: int, pending: int, seed: int = 1
     rng = random.Random(seed)
     article_ids = [f"demo-{i}" for i in range(1, articles + 1)]
     # A few articles draw most of the comments, as on a real site.
-    weights = [1 / (rank + 1) ** 0.8 for rank in range(articles)]
+    weights = list(itertools.accumulate(1 / (rank + 1) ** 0.8 for rank in range(articles)))
     with write_transaction() as session:
         next_id = first_id = int(session.scalar(select(func.coalesce(func.max(Entry.id), 0))) or 0) + 1
         start = utcnow() - timedelta(days=30)
@@ -122,7 +128,7 @@ def fill(articles: int, comments: int, reviews: int, pending: int, seed: int = 1
                 rows.clear()
 
         for _ in range(comments):
-            article_id = rng.choices(article_ids, weights)[0]
+            article_id = rng.choices(article_ids, cum_weights=weights)[0]
             thread = approved_by_article.setdefault(article_id, [])
             extra: dict[str, Any] = {}
             if thread and rng.random() < 0.2:
@@ -134,7 +140,7 @@ def fill(articles: int, comments: int, reviews: int, pending: int, seed: int = 1
             row(
                 Kind.REVIEW,
                 Status.APPROVED,
-                rng.choices(article_ids, weights)[0],
+                rng.choices(article_ids, cum_weights=weights)[0],
                 rating=rng.choices((1, 2, 3, 4, 5), (1, 1, 2, 4, 5))[0],
                 title=" ".join(rng.sample(WORDS, 3)).capitalize(),
             )

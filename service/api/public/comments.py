@@ -13,6 +13,7 @@ from ...schemas.public import CommentIn
 from ...schemas.public import PageArgs
 from ...schemas.public import SubmissionOut
 from ...schemas.public import ThreadOut
+from ...schemas.public import thread_out
 from ...usecases import read
 from ...usecases import submit
 from .. import http
@@ -20,7 +21,7 @@ from . import intake
 from .base import public_blueprint
 
 blp = public_blueprint("comments", "Comments and replies of an article.")
-thread_schema = ThreadOut()
+PAGE_ARGS = PageArgs()  # one instance: webargs would build one per request from the class
 
 
 @blp.route("/articles/<path:article_id>/comments", methods=["POST"])
@@ -44,14 +45,16 @@ def submit_comment(data: dict[str, Any], article_id: str) -> Any:
 
 
 @blp.route("/articles/<path:article_id>/comments", methods=["GET"])
-@blp.arguments(PageArgs, location="query")
+@blp.arguments(PAGE_ARGS, location="query")
 @blp.response(200, ThreadOut)
 def list_comments(args: dict[str, Any], article_id: str) -> Response:
     """Approved comments, oldest first, replies nested under their parent."""
     article_id = http.article_id(article_id)
     limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
-    version = read.versions([article_id])[article_id]
-    return http.cached_json(
-        f"comments|{article_id}|{version}|{limit}|{cursor}",
-        lambda: thread_schema.dump(read.thread(http.cursor_key(), article_id, limit, cursor)),
-    )
+    version = read.version(article_id)
+
+    def build() -> Any:
+        page = read.thread(http.cursor_key(), article_id, limit, cursor)
+        return thread_out(page.items, page.next_cursor)
+
+    return http.cached_json(f"comments|{article_id}|{version}|{limit}|{cursor}", build, cache=True)

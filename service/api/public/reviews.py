@@ -13,6 +13,7 @@ from ...schemas.public import PageArgs
 from ...schemas.public import ReviewIn
 from ...schemas.public import ReviewsOut
 from ...schemas.public import SubmissionOut
+from ...schemas.public import reviews_out
 from ...usecases import read
 from ...usecases import submit
 from .. import http
@@ -20,7 +21,7 @@ from . import intake
 from .base import public_blueprint
 
 blp = public_blueprint("reviews", "Star-rated reviews of an article.")
-reviews_schema = ReviewsOut()
+PAGE_ARGS = PageArgs()  # one instance: webargs would build one per request from the class
 
 
 @blp.route("/articles/<path:article_id>/reviews", methods=["POST"])
@@ -44,18 +45,16 @@ def submit_review(data: dict[str, Any], article_id: str) -> Any:
 
 
 @blp.route("/articles/<path:article_id>/reviews", methods=["GET"])
-@blp.arguments(PageArgs, location="query")
+@blp.arguments(PAGE_ARGS, location="query")
 @blp.response(200, ReviewsOut)
 def list_reviews(args: dict[str, Any], article_id: str) -> Response:
     """Approved reviews, newest first, with the article's rating summary."""
     article_id = http.article_id(article_id)
     limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
-    version = read.versions([article_id])[article_id]
+    version = read.version(article_id)
 
     def build() -> Any:
         page = read.reviews(http.cursor_key(), article_id, limit, cursor)
-        return reviews_schema.dump(
-            {"items": page.items, "next_cursor": page.next_cursor, "summary": read.rating_summary(article_id)}
-        )
+        return reviews_out(page.items, page.next_cursor, read.rating_summary(article_id))
 
-    return http.cached_json(f"reviews|{article_id}|{version}|{limit}|{cursor}", build)
+    return http.cached_json(f"reviews|{article_id}|{version}|{limit}|{cursor}", build, cache=True)
