@@ -14,20 +14,7 @@ from . import assets
 
 bp = Blueprint("admin_page", __name__, url_prefix="/admin")
 
-CSP = "; ".join(
-    (
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "connect-src 'self'",
-        "img-src 'self' data:",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-        "require-trusted-types-for 'script'",
-        "trusted-types moderation-preview",
-    )
-)
+CSP = assets.strict_csp("moderation-preview")
 FILES = {
     "": ("admin.html", "text/html"),
     "admin.js": ("admin.js", "text/javascript"),
