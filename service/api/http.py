@@ -56,7 +56,7 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
 
 
-def cached_json(validator: str, build: Callable[[], Any], *, cache: bool = False) -> Response:
+def cached_response(validator: str, build: Callable[[], bytes], mimetype: str, *, cache: bool = False) -> Response:
     """A public GET: ``validator`` names the exact state of what ``build`` returns (article
     versions plus the request's parameters), so a matching ``If-None-Match`` is answered
     ``304`` without running the query. With ``cache``, the body is kept in the response
@@ -72,10 +72,15 @@ def cached_json(validator: str, build: Callable[[], Any], *, cache: bool = False
         if store is not None:
             body = store.get(tag)
         if body is None:
-            body = _json(build())
+            body = build()
             if store is not None:
                 store.put(tag, body)
-        response = Response(body, mimetype="application/json")
+        response = Response(body, mimetype=mimetype)
     response.set_etag(etag)
     response.headers["Cache-Control"] = _cache_control()
     return response
+
+
+def cached_json(validator: str, build: Callable[[], Any], *, cache: bool = False) -> Response:
+    """``cached_response`` for a JSON body."""
+    return cached_response(validator, lambda: _json(build()), "application/json", cache=cache)

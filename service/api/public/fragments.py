@@ -7,12 +7,9 @@ sanitized on write and goes in as it is, exactly as the widget inserts it.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from flask import Response
-from flask import current_app
-from flask import request
 from jinja2 import Environment
 from markupsafe import Markup
 
@@ -112,20 +109,6 @@ def render(article_id: str, limit: int, cursor: str | None) -> str:
     )
 
 
-def _cached_html(validator: str, build: Any) -> Response:
-    """Like the JSON GETs: the ETag names the article's version and the request's
-    parameters, so a matching ``If-None-Match`` is a 304 without a query."""
-    etag = hashlib.blake2b(f"{MARKUP_VERSION}|{validator}".encode(), digest_size=12).hexdigest()
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        response = Response(build(), mimetype="text/html")
-    response.set_etag(etag)
-    age = int(current_app.config["CACHE_MAX_AGE"])
-    response.headers["Cache-Control"] = f"public, max-age={age}, s-maxage={age}, stale-while-revalidate={age}"
-    return response
-
-
 @blp.route("/articles/<path:article_id>/comments.html", methods=["GET"])
 @blp.arguments(PageArgs, location="query")
 @blp.response(
@@ -141,4 +124,8 @@ def comments_html(args: dict[str, Any], article_id: str) -> Response:
     article_id = http.article_id(article_id)
     limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
     version = read.versions([article_id])[article_id]
-    return _cached_html(f"fragment|{article_id}|{version}|{limit}|{cursor}", lambda: render(article_id, limit, cursor))
+    return http.cached_response(
+        f"fragment{MARKUP_VERSION}|{article_id}|{version}|{limit}|{cursor}",
+        lambda: render(article_id, limit, cursor).encode("utf-8"),
+        "text/html",
+    )
