@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import delete
 from sqlalchemy import select
 
 from service.extensions import db
@@ -70,7 +71,7 @@ class Recorder:
         body = re.sub(r'data-next-cursor="[^"]*"', 'data-next-cursor="<cursor>"', body)
         return TIME.sub("<time>", body)
 
-    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def call(self, method: str, path: str, **kwargs: Any) -> tuple[Any, Any]:
         response = self.client.open(path, method=method, **kwargs)
         headers = {h: response.headers[h] for h in HEADERS if h in response.headers}
         if "ETag" in headers:
@@ -95,9 +96,15 @@ class Recorder:
 
 def scenario(app: Flask) -> list[dict[str, Any]]:
     r = Recorder(app)
-    post = lambda path, body=None, **kw: r.call("POST", V1 + path, json=body, **kw)  # noqa: E731
-    get = lambda path, **kw: r.call("GET", V1 + path, **kw)  # noqa: E731
-    admin = lambda method, path, body=None: r.call(method, V1 + "/admin" + path, json=body, headers=ALICE)  # noqa: E731
+
+    def post(path: str, body: Any = None) -> Any:
+        return r.call("POST", V1 + path, json=body)
+
+    def get(path: str, **kwargs: Any) -> Any:
+        return r.call("GET", V1 + path, **kwargs)
+
+    def admin(method: str, path: str, body: Any = None) -> Any:
+        return r.call(method, V1 + "/admin" + path, json=body, headers=ALICE)
 
     c1, _ = post("/articles/a1/comments", {"author": "Ann", "body": "First <b>bold</b> comment", "email": "Ann@X.org"})
     c2, _ = post("/articles/a1/comments", {"author": "Bo", "body": "Second comment here"})
@@ -158,7 +165,8 @@ def scenario(app: Flask) -> list[dict[str, Any]]:
         payloads = db.session.scalars(select(WebhookEvent.payload).order_by(WebhookEvent.id)).all()
     r.log.append({"webhook payloads": [r.norm(json.loads(p)) if p else None for p in payloads]})
     export = app.test_cli_runner().invoke(args=["export"])
-    r.log.append({"cli export": [r.norm(json.loads(line)) for line in export.stdout.splitlines() if line.startswith("{")]})
+    lines = [line for line in export.stdout.splitlines() if line.startswith("{")]
+    r.log.append({"cli export": [r.norm(json.loads(line)) for line in lines]})
 
     r.call("DELETE", f"{V1}/entries/{r2['id']}", headers={"Authorization": "Bearer wrong"})
     r.call("DELETE", f"{V1}/entries/{r2['id']}", headers={"Authorization": f"Bearer {r2['edit_token']}"})
@@ -174,11 +182,11 @@ def scenario(app: Flask) -> list[dict[str, Any]]:
 def test_public_and_admin_responses_match_the_golden_files(make_app: Callable[..., Flask], dialect: str) -> None:
     app = make_app(REPORT_THRESHOLD=1, WEBHOOK_URL="http://127.0.0.1:9/hook", WEBHOOK_SECRET="s" * 32)
     with app.app_context():
-        db.session.execute(WebhookEvent.__table__.delete())
+        db.session.execute(delete(WebhookEvent))
         db.session.commit()
     log = scenario(app)
     with app.app_context():
-        db.session.execute(WebhookEvent.__table__.delete())
+        db.session.execute(delete(WebhookEvent))
         db.session.commit()
     path = GOLDEN / f"{dialect}.json"
     actual = json.dumps(log, indent=1, ensure_ascii=False, sort_keys=True)
