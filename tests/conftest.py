@@ -6,29 +6,32 @@ a missing server fails the run, it is not skipped.
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
-import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask.testing import FlaskCliRunner
-from playwright.sync_api import Browser
-from playwright.sync_api import sync_playwright
 from sqlalchemy import text
 
 from service import create_app
 from service.extensions import db
+from service.persistence.base import Base
 from service.persistence.schema import MIGRATIONS_DIR
 
+from .databases import POSTGRES as POSTGRES
+from .databases import sqlalchemy_url
+from .databases import throwaway_postgres
 from .helpers import ADMIN_TOKENS
 from .helpers import Api
+
+if TYPE_CHECKING:  # Playwright is imported by the browser fixture only
+    from playwright.sync_api import Browser
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -39,8 +42,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-POSTGRES = os.environ.get("COMMENTS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-TABLES = ("report", "moderation_event", "entry", "article_stats")
+# Every table the models declare, children first (so DELETE on SQLite meets no foreign key).
+TABLES = tuple(table.name for table in reversed(Base.metadata.sorted_tables))
 
 
 def base_config(url: str) -> dict[str, Any]:
@@ -57,13 +60,9 @@ def base_config(url: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this run, dropped at the end."""
-    name = f"comments_test_{os.getpid()}_{secrets.token_hex(3)}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{POSTGRES.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A fresh PostgreSQL database for this run (this process), dropped at the end."""
+    with throwaway_postgres("test") as name:
+        yield sqlalchemy_url(name)
 
 
 def _migrated(url: str) -> str:
@@ -146,6 +145,8 @@ def dialect(app: Flask) -> str:
 def chromium_browser() -> Iterator[Browser]:
     """Debian's Chromium, driven by Playwright, one for the whole run: Playwright's sync
     API allows a single driver per thread, so every browser test shares this one."""
+    from playwright.sync_api import sync_playwright
+
     executable = shutil.which("chromium")
     assert executable, "Debian's chromium is needed: apt-get install chromium"
     with sync_playwright() as p:
@@ -157,3 +158,41 @@ def chromium_browser() -> Iterator[Browser]:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+# -- markers: `pytest -m "not browser and not server"` runs what needs neither --------------
+
+# Fixtures that start gunicorn, and the tests whose files start servers of their own.
+_SERVER_FIXTURES = {"server", "service_url"}
+_SERVER_FILES = (
+    "tests/server/",
+    "tests/ops/",
+    "tests/browser/test_resilience.py",
+    "tests/browser/test_post_moderation.py",
+)
+# The tests that take the longest (`make test` prints them: --durations).
+_SLOW = (
+    "tests/ops/test_container.py",
+    "tests/hostile/test_schemathesis.py",
+    "tests/hostile/test_sanitizer_properties.py",
+    "tests/hostile/test_xss_corpus.py",
+    "tests/integrations/test_imports.py::test_an_isso_database_made_by_isso_is_imported",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``browser``, ``postgres``, ``server`` and ``slow``, from what each test uses."""
+    root = Path(str(config.rootpath))
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        where = Path(str(item.path)).relative_to(root).as_posix()
+        node = f"{where}::{item.name.split('[')[0]}"
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "chromium_browser" in names:
+            item.add_marker(pytest.mark.browser)
+        if "postgresql" in params.values() or names & {"postgres_database", "pg_database"}:
+            item.add_marker(pytest.mark.postgres)
+        if names & _SERVER_FIXTURES or where.startswith(_SERVER_FILES):
+            item.add_marker(pytest.mark.server)
+        if node.startswith(_SLOW):
+            item.add_marker(pytest.mark.slow)

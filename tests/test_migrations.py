@@ -4,13 +4,11 @@ and every migration can be undone and redone."""
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -18,7 +16,8 @@ from sqlalchemy import create_engine
 from sqlalchemy import inspect
 
 from service.persistence.base import Base
-from tests.conftest import POSTGRES
+from tests.databases import POSTGRES
+from tests.databases import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = Path(sys.executable).parent / "flask"
@@ -29,12 +28,8 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    name = f"comments_migrate_{secrets.token_hex(4)}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"{POSTGRES}/{name}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres("migrate") as name:
+        yield f"{POSTGRES}/{name}"
 
 
 def flask_db(url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -6,19 +6,17 @@ empties them under a running server."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 import requests
 from playwright.sync_api import Browser
 
-from ..conftest import POSTGRES
 from ..conftest import _migrated
+from ..databases import sqlalchemy_url
+from ..databases import throwaway_postgres
 from ..helpers import ALICE
 from ..servers import gunicorn
 from ..servers import server_env
@@ -32,14 +30,8 @@ def hostile_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
     if request.param == "sqlite":
         yield _migrated(f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'comments.db'}")
         return
-    name = f"comments_hostile_{os.getpid()}_{secrets.token_hex(3)}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _migrated(f"{POSTGRES.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}")
-    finally:
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres("hostile") as name:
+        yield _migrated(sqlalchemy_url(name))
 
 
 @pytest.fixture(scope="session")

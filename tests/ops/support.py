@@ -4,7 +4,6 @@ output, exit code and signals the tests look at."""
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -20,12 +19,13 @@ from pathlib import Path
 import psycopg
 import requests
 
+from tests.databases import POSTGRES
+from tests.databases import throwaway_postgres
 from tests.servers import ROOT
 from tests.servers import free_port as free_port
 from tests.servers import server_env
 from tests.servers import wait_until_up
 
-POSTGRES = os.environ.get("COMMENTS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 BIN = Path(sys.executable).parent
 # Variables of the developer's shell that would change what a server does.
 _SERVER_VARIABLES = ("PROMETHEUS_MULTIPROC_DIR", "WEB_CONCURRENCY", "PORT", "GUNICORN_CMD_ARGS")
@@ -48,12 +48,8 @@ class Database:
 @contextmanager
 def pg_database() -> Iterator[Database]:
     """An empty PostgreSQL database of this test's own, dropped afterwards."""
-    name = f"comments_ops_{os.getpid()}_{secrets.token_hex(3)}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield Database(name, f"{POSTGRES}/{name}")
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres("ops") as name:
+        yield Database(name, f"{POSTGRES}/{name}")
 
 
 def clean_environ(**extra: str) -> dict[str, str]:
