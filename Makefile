@@ -23,10 +23,12 @@ run: $(BIN)/activate
 	@echo "moderation page: http://$(HOST):$(PORT)/admin/ (token: $${COMMENTS_ADMIN_TOKENS#*:})"
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
+# Prints the 15 slowest tests; `pytest -m "not browser and not server"` (see pyproject.toml) runs a part.
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/lint-imports
+	$(BIN)/pytest --durations=15
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

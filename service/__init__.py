@@ -16,7 +16,7 @@ from . import errors
 from . import extensions
 from . import observability
 from . import widget
-from .persistence import schema
+from .persistence import migrating
 
 __version__ = "0.1.0"
 
@@ -47,5 +47,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     cli.register(app)
     if app.config["EMBEDDED_DATABASE"]:
-        schema.upgrade_embedded(app)
+        migrating.upgrade_embedded(app)
     return app

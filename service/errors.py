@@ -19,7 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from .domain import errors as domain
-from .domain.moderation import IllegalTransition
+from .persistence.database import db
 from .schemas.fields import MAX_ID
 from .schemas.fields import ErrorOut
 
@@ -46,6 +46,7 @@ DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
     domain.Invalid: 422,
     domain.Malformed: 400,
     domain.Forbidden: 403,
+    domain.IllegalTransition: 409,
 }
 
 
@@ -158,13 +159,7 @@ def register(app: Flask) -> None:
     def _domain(error: domain.DomainError) -> Response:
         return envelope(DOMAIN_STATUS.get(type(error), 400), error.message, error.fields, code=error.code)
 
-    @app.errorhandler(IllegalTransition)
-    def _illegal(error: IllegalTransition) -> Response:
-        return envelope(409, str(error))
-
     def _database_down(error: Exception) -> Response:
-        from .extensions import db
-
         log.warning("database unavailable: %s", type(error).__name__)
         db.session.rollback()
         return envelope(503, "The database is unavailable; try again shortly.", headers={"Retry-After": "5"})

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from service import create_app
 from service.extensions import db
 from service.persistence.base import Base
-from service.persistence.schema import MIGRATIONS_DIR
+from service.persistence.migrating import MIGRATIONS_DIR
 
 from .databases import POSTGRES as POSTGRES
 from .databases import sqlalchemy_url

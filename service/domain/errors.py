@@ -32,6 +32,12 @@ class Malformed(DomainError):
     code = "bad_request"
 
 
+class IllegalTransition(DomainError):
+    """An action that cannot change an entry's status from where it is."""
+
+    code = "conflict"
+
+
 class Forbidden(DomainError):
     """Known, but not yours to change (a wrong edit token)."""
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import enum
 
+from .errors import IllegalTransition as IllegalTransition
+
 
 class Status(enum.StrEnum):
     PENDING = "pending"
@@ -42,10 +44,6 @@ TARGET: dict[Action, Status] = {
     Action.REJECT: Status.REJECTED,
     Action.SPAM: Status.SPAM,
 }
-
-
-class IllegalTransition(Exception):
-    """An action that cannot change an entry's status (erasure is not a transition)."""
 
 
 def transition(current: Status, action: Action) -> Status | None:

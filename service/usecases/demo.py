@@ -20,8 +20,8 @@ from ..domain.moderation import Kind
 from ..domain.moderation import Status
 from ..persistence import queries
 from ..persistence.base import utcnow
+from ..persistence.database import write_transaction
 from ..persistence.models import Entry
-from . import write_transaction
 
 NAMES = (
     "Ana",

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
 from ..integrations import jsonl
 from ..persistence.base import utcnow
+from ..persistence.database import db
 from ..persistence.models import Entry
 
 PAGE = 500

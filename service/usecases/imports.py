@@ -38,17 +38,17 @@ from sqlalchemy.orm import Session
 from ..domain import sanitizing
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
-from ..extensions import db
 from ..integrations.articles import ArticleRule
 from ..integrations.records import Gone
 from ..integrations.records import MalformedInput
 from ..integrations.records import Record
 from ..persistence import queries
 from ..persistence.base import utcnow
+from ..persistence.database import db
+from ..persistence.database import write_transaction
 from ..persistence.models import Entry
 from ..persistence.models import ImportedOrigin
 from ..persistence.models import ModerationEvent
-from . import write_transaction
 
 ORIGIN_LENGTH = 200
 CHUNK = 500  # ids per IN (...) list

@@ -20,13 +20,13 @@ from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
 from ..domain.moderation import transition
-from ..extensions import db
 from ..persistence import outbox
 from ..persistence import queries
 from ..persistence.base import utcnow
+from ..persistence.database import db
+from ..persistence.database import write_transaction
 from ..persistence.models import Entry
 from ..persistence.models import ModerationEvent
-from . import write_transaction
 
 # Who the audit log names when no moderator acted.
 AUTHOR = "author"

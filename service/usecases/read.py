@@ -3,19 +3,13 @@ only; nothing here sanitizes or counts rows."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
-from sqlalchemy import Engine
-from sqlalchemy import Executable
 from sqlalchemy import bindparam
-from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 
 from ..domain import cursors
 from ..domain import ratings
@@ -23,7 +17,8 @@ from ..domain.errors import Malformed
 from ..domain.errors import NotFound
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
-from ..extensions import db
+from ..persistence.database import db
+from ..persistence.database import read_one
 from ..persistence.models import ArticleStats
 from ..persistence.models import Entry
 from ..persistence.models import ModerationEvent
@@ -82,61 +77,15 @@ _COUNTS = select(
 ).where(_stats.article_id.in_(bindparam("article_ids", expanding=True)))
 
 
-_reader = threading.local()
-
-
-def _autocommit() -> Connection:
-    """This thread's connection in autocommit mode, kept between requests, for the reads of
-    one statement (versions, counts): no session, pool checkout, BEGIN or ROLLBACK per
-    request, which cost six times the query itself. Each statement sees the latest commit;
-    nothing is held open between statements."""
-    engine = db.engine
-    conn: Connection | None = getattr(_reader, "conn", None)
-    if conn is not None and (conn.engine is not engine or conn.closed or conn.invalidated):
-        _drop_reader()  # another app's engine (tests), or a connection the database dropped
-        conn = None
-    if conn is None:
-        if not event.contains(engine, "engine_disposed", _on_dispose):
-            event.listen(engine, "engine_disposed", _on_dispose)
-        conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        _reader.conn = conn
-    return conn
-
-
-def _drop_reader() -> None:
-    conn: Connection | None = getattr(_reader, "conn", None)
-    _reader.conn = None
-    if conn is not None and not conn.closed:
-        conn.invalidate()  # really closed, not handed back to a pool that may be gone
-        conn.close()
-
-
-def _on_dispose(engine: Engine) -> None:
-    conn: Connection | None = getattr(_reader, "conn", None)
-    if conn is not None and conn.engine is engine:
-        _drop_reader()
-
-
-def _read_one(statement: Executable, params: dict[str, Any]) -> list[Any]:
-    """Run one read on the thread's autocommit connection; a connection the database has
-    dropped (a restart) is replaced once, as the pool's pre-ping would have done."""
-    try:
-        return list(_autocommit().execute(statement, params))
-    except DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
-    return list(_autocommit().execute(statement, params))
-
-
 def version(article_id: str) -> int:
     """The moderation version of one article (0 before anything was published)."""
-    rows = _read_one(_VERSION, {"article_id": article_id})
+    rows = read_one(_VERSION, {"article_id": article_id})
     return int(rows[0][0]) if rows else 0
 
 
 def versions(article_ids: Sequence[str]) -> dict[str, int]:
     """The moderation version of each article (0 before anything was published)."""
-    found = {row[0]: row[1] for row in _read_one(_VERSIONS, {"article_ids": list(article_ids)})}
+    found = {row[0]: row[1] for row in read_one(_VERSIONS, {"article_ids": list(article_ids)})}
     return {a: found.get(a, 0) for a in article_ids}
 
 
@@ -156,7 +105,7 @@ def counts_of(article_id: str, row: Sequence[int] | None) -> dict[str, Any]:
 def count_rows(article_ids: Sequence[str]) -> dict[str, tuple[int, ...]]:
     """The counters of up to 100 articles in one statement: (comments, reviews, ratings 1
     to 5). Articles without counters are missing."""
-    return {row[0]: tuple(row[1:]) for row in _read_one(_COUNTS, {"article_ids": list(article_ids)})}
+    return {row[0]: tuple(row[1:]) for row in read_one(_COUNTS, {"article_ids": list(article_ids)})}
 
 
 def counts(article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:

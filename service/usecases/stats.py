@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..persistence import queries
-from . import write_transaction
+from ..persistence.database import write_transaction
 
 
 def rebuild(article_ids: list[str] | None = None) -> int:

@@ -22,10 +22,10 @@ from ..domain.moderation import Status
 from ..persistence import outbox
 from ..persistence import queries
 from ..persistence.base import utcnow
+from ..persistence.database import write_transaction
 from ..persistence.models import Entry
 from ..persistence.models import ModerationEvent
 from ..persistence.models import Report
-from . import write_transaction
 from .moderate import token_hash
 
 AUTO_MODERATION = "auto-moderation"

@@ -32,12 +32,12 @@ from sqlalchemy.exc import OperationalError
 from ..domain import webhooks
 from ..domain.errors import Conflict
 from ..domain.errors import NotFound
-from ..extensions import db
 from ..persistence.base import utcnow
+from ..persistence.database import db
+from ..persistence.database import write_transaction
 from ..persistence.models import Delivery
 from ..persistence.models import Entry
 from ..persistence.models import WebhookEvent
-from . import write_transaction
 
 log = logging.getLogger(__name__)
 

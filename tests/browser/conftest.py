@@ -15,7 +15,7 @@ from playwright.sync_api import Page
 
 from service import create_app
 from service.extensions import db
-from service.persistence.schema import MIGRATIONS_DIR
+from service.persistence.migrating import MIGRATIONS_DIR
 
 from ..servers import gunicorn
 from ..servers import server_env
