@@ -1,7 +1,10 @@
 """The moderation state machine.
 
-Every entry starts ``pending``. A moderator may move an entry from any status to
-``approved``, ``rejected`` or ``spam``; repeating the current status changes nothing.
+A new entry gets the status auto-moderation decides (``submit``) or an import brings along
+(``import``). A moderator may move an entry from any status to ``approved``, ``rejected`` or
+``spam``; repeating the current status changes nothing. Reader reports ``hold`` a published
+entry: it goes back to ``pending`` until a moderator decides. Every status change of every
+entry goes through ``transition``.
 """
 
 from __future__ import annotations
@@ -24,10 +27,17 @@ class Kind(enum.StrEnum):
 
 
 class Action(enum.StrEnum):
+    SUBMIT = "submit"
+    IMPORT = "import"
     APPROVE = "approve"
     REJECT = "reject"
     SPAM = "spam"
+    HOLD = "hold"
     ERASE = "erase"
+
+
+# What a moderator may do to an entry (the admin API's actions).
+DECISIONS = (Action.APPROVE, Action.REJECT, Action.SPAM)
 
 
 class ReasonCode(enum.StrEnum):
@@ -46,8 +56,19 @@ TARGET: dict[Action, Status] = {
 }
 
 
-def transition(current: Status, action: Action) -> Status | None:
-    """The status ``action`` leads to from ``current``, or ``None`` when nothing changes."""
+def transition(current: Status | None, action: Action, verdict: Status | None = None) -> Status | None:
+    """The status ``action`` leads to from ``current`` (``None``: a new entry), or ``None``
+    when nothing changes. ``verdict`` is the status a new entry gets (``submit``, ``import``)."""
+    if action in (Action.SUBMIT, Action.IMPORT):
+        if current is not None or verdict is None:
+            raise IllegalTransition(f"{action.value} gives a new entry its first status")
+        return verdict
+    if current is None:
+        raise IllegalTransition(f"{action.value} needs an existing entry")
+    if action == Action.HOLD:
+        if current != Status.APPROVED:
+            raise IllegalTransition("only a published entry can be held for review")
+        return Status.PENDING
     try:
         target = TARGET[action]
     except KeyError:

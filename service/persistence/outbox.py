@@ -5,9 +5,10 @@ for (or fails because of) a receiver. ``usecases/webhooks.py`` delivers the rows
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from .models import Entry
@@ -32,15 +33,26 @@ def snapshot(entry: Entry) -> dict[str, Any]:
     }
 
 
-def emit(session: Session, entry: Entry, event: str | None = None) -> None:
+@dataclass(frozen=True)
+class Subscriptions:
+    """The events the outbox records: none unless COMMENTS_WEBHOOK_URL is set, else those of
+    COMMENTS_WEBHOOK_EVENTS."""
+
+    events: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, config: Mapping[str, Any]) -> Subscriptions:
+        return cls(frozenset(config["WEBHOOK_EVENTS"]) if config.get("WEBHOOK_URL") else frozenset())
+
+
+NONE = Subscriptions()
+
+
+def emit(session: Session, entry: Entry, subscriptions: Subscriptions, event: str | None = None) -> None:
     """Queue ``event`` (by default the entry's status: ``entry.pending``, ``entry.approved``
-    …) about ``entry`` in the caller's transaction, if COMMENTS_WEBHOOK_URL is set and the
-    event is one of COMMENTS_WEBHOOK_EVENTS."""
-    config = current_app.config
-    if not config.get("WEBHOOK_URL"):
-        return
+    …) about ``entry`` in the caller's transaction, if it is one of ``subscriptions``."""
     name = event or f"entry.{entry.status.value}"
-    if name not in config["WEBHOOK_EVENTS"]:
+    if name not in subscriptions.events:
         return
     session.flush()  # the entry's id and defaults
     session.add(WebhookEvent(event=name, entry_id=entry.id, payload=json.dumps(snapshot(entry))))

@@ -36,8 +36,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..domain import sanitizing
+from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..domain.moderation import transition
 from ..integrations.articles import ArticleRule
 from ..integrations.records import Gone
 from ..integrations.records import MalformedInput
@@ -394,9 +396,9 @@ class _Article:
             [
                 {
                     "entry_id": entry_id,
-                    "action": "import",
+                    "action": Action.IMPORT.value,
                     "from_status": None,
-                    "to_status": Status(r.status),
+                    "to_status": transition(None, Action.IMPORT, Status(r.status)),
                     "moderator": f"import:{self.source}"[:80],
                     "reason_code": self.source[:32],
                     "reason": r.place[:1000],

@@ -8,6 +8,7 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy import select
@@ -19,7 +20,6 @@ from ..domain.errors import NotFound
 from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
-from ..domain.moderation import transition
 from ..persistence import outbox
 from ..persistence import queries
 from ..persistence.base import utcnow
@@ -27,6 +27,9 @@ from ..persistence.database import db
 from ..persistence.database import write_transaction
 from ..persistence.models import Entry
 from ..persistence.models import ModerationEvent
+from . import read
+from .lifecycle import Change
+from .lifecycle import change_status
 
 # Who the audit log names when no moderator acted.
 AUTHOR = "author"
@@ -39,6 +42,7 @@ class Decision:
     moderator: str
     code: str | None = None
     reason: str | None = None
+    webhooks: outbox.Subscriptions = outbox.NONE
 
 
 def _get_locked(session: Session, entry_id: int) -> Entry:
@@ -52,27 +56,23 @@ def decide(entry_id: int, decision: Decision) -> Entry:
     """Move one entry to the status of ``decision.action``; repeating its status changes
     nothing but clears the reports a moderator has now seen."""
     with write_transaction() as session:
-        entry = _get_locked(session, entry_id)
-        entry.open_reports = 0
-        old = entry.status
-        new = transition(old, decision.action)
-        if new is None:
-            return entry
-        queries.lock_article(session, entry.article_id)
-        queries.move_counters(session, entry, old, new)
-        entry.status = new
-        session.add(
-            ModerationEvent(
-                entry_id=entry.id,
-                action=decision.action.value,
-                from_status=old,
-                to_status=new,
-                moderator=decision.moderator,
-                reason_code=decision.code,
-                reason=decision.reason,
-            )
-        )
-        outbox.emit(session, entry)
+        return _decide_locked(session, entry_id, decision)
+
+
+def decide_and_show(entry_id: int, decision: Decision) -> dict[str, Any]:
+    """``decide``, then the entry as the moderator sees it now: one use case, one
+    transaction per moderation request."""
+    with write_transaction() as session:
+        _decide_locked(session, entry_id, decision)
+        session.flush()
+        return read.entry_detail(entry_id)
+
+
+def _decide_locked(session: Session, entry_id: int, decision: Decision) -> Entry:
+    entry = _get_locked(session, entry_id)
+    entry.open_reports = 0
+    change = Change(decision.action, decision.moderator, decision.code, decision.reason)
+    change_status(session, entry, change, decision.webhooks)
     return entry
 
 

@@ -17,6 +17,7 @@ from ..domain import sanitizing
 from ..domain.errors import Conflict
 from ..domain.errors import Invalid
 from ..domain.errors import NotFound
+from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
 from ..persistence import outbox
@@ -24,8 +25,9 @@ from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.database import write_transaction
 from ..persistence.models import Entry
-from ..persistence.models import ModerationEvent
 from ..persistence.models import Report
+from .lifecycle import Change
+from .lifecycle import change_status
 from .moderate import token_hash
 
 AUTO_MODERATION = "auto-moderation"
@@ -41,6 +43,7 @@ class Intake:
     policy: automod.Policy
     client: str | None = None
     honeypot: str | None = None
+    webhooks: outbox.Subscriptions = outbox.NONE
 
 
 @dataclass(frozen=True)
@@ -117,26 +120,10 @@ def _store(session: Session, entry: Entry, text: Text, intake: Intake) -> Accept
         intake.policy,
     )
     token = secrets.token_urlsafe(24)
-    entry.status = verdict.status
     entry.client_hash = intake.client
     entry.edit_token_hash = token_hash(token)
-    session.add(entry)
-    session.flush()
-    session.add(
-        ModerationEvent(
-            entry_id=entry.id,
-            action="submit",
-            from_status=None,
-            to_status=verdict.status,
-            moderator=AUTO_MODERATION,
-            reason_code=verdict.rule,
-            reason=verdict.detail,
-        )
-    )
-    if verdict.status == Status.APPROVED:
-        queries.lock_article(session, entry.article_id)
-        queries.move_counters(session, entry, Status.PENDING, Status.APPROVED)
-    outbox.emit(session, entry)
+    change = Change(Action.SUBMIT, AUTO_MODERATION, verdict.rule, verdict.detail, verdict=verdict.status)
+    change_status(session, entry, change, intake.webhooks, new=True)
     return Accepted(entry, token, verdict.rule)
 
 
@@ -206,7 +193,13 @@ def submit_review(
     return accepted
 
 
-def report(entry_id: int, reason: str | None, client: str | None, threshold: int) -> None:
+def report(
+    entry_id: int,
+    reason: str | None,
+    client: str | None,
+    threshold: int,
+    webhooks: outbox.Subscriptions = outbox.NONE,
+) -> None:
     """A reader flags a published entry; one report per client and entry counts. At
     ``threshold`` open reports the entry goes back to the queue until a moderator decides."""
     with write_transaction() as session:
@@ -221,18 +214,7 @@ def report(entry_id: int, reason: str | None, client: str | None, threshold: int
         entry.report_count += 1
         entry.open_reports += 1
         if threshold and entry.open_reports >= threshold:
-            queries.lock_article(session, entry.article_id)
-            queries.move_counters(session, entry, Status.APPROVED, Status.PENDING)
-            entry.status = Status.PENDING
-            session.add(
-                ModerationEvent(
-                    entry_id=entry.id,
-                    action="hold",
-                    from_status=Status.APPROVED,
-                    to_status=Status.PENDING,
-                    moderator=READER_REPORTS,
-                    reason_code="reports",
-                    reason=f"{entry.open_reports} reader reports.",
-                )
-            )
-        outbox.emit(session, entry, "entry.reported")
+            hold = Change(Action.HOLD, READER_REPORTS, "reports", f"{entry.open_reports} reader reports.")
+            change_status(session, entry, hold, webhooks, event="entry.reported")
+        else:
+            outbox.emit(session, entry, webhooks, "entry.reported")

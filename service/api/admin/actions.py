@@ -16,7 +16,7 @@ from ...schemas.admin import ErasureIn
 from ...schemas.admin import ErasureOut
 from ...schemas.admin import RejectIn
 from ...usecases import moderate
-from ...usecases import read
+from ..public.intake import webhooks
 from .auth import admin_blueprint
 
 blp = admin_blueprint("moderation", "Moderation decisions (moderators only).")
@@ -25,9 +25,8 @@ blp = admin_blueprint("moderation", "Moderation decisions (moderators only).")
 def _decide(entry_id: int, action: Action, data: dict[str, Any] | None) -> dict[str, Any]:
     data = data or {}
     code = data.get("code")
-    decision = moderate.Decision(action, g.moderator, code.value if code else None, data.get("reason"))
-    moderate.decide(entry_id, decision)
-    return read.entry_detail(entry_id)
+    decision = moderate.Decision(action, g.moderator, code.value if code else None, data.get("reason"), webhooks())
+    return moderate.decide_and_show(entry_id, decision)
 
 
 @blp.route("/entries/<int:entry_id>/approve", methods=["POST"])
@@ -62,9 +61,10 @@ def bulk(data: dict[str, Any]) -> Any:
     action = Action(data["action"])
     code = data["code"].value if data.get("code") and action == Action.REJECT else None
     results: list[dict[str, Any]] = []
+    hooks = webhooks()
     for entry_id in data["ids"]:
         try:
-            entry = moderate.decide(entry_id, moderate.Decision(action, g.moderator, code, data.get("reason")))
+            entry = moderate.decide(entry_id, moderate.Decision(action, g.moderator, code, data.get("reason"), hooks))
         except DomainError as exc:
             results.append({"id": entry_id, "error": {"code": exc.code, "message": exc.message}})
         else:

@@ -29,7 +29,7 @@ def report_entry(data: dict[str, Any], entry_id: int) -> Any:
     """Flag a published entry; unknown or unpublished entries are 404. A client's second
     report of the same entry changes nothing."""
     threshold = int(current_app.config["REPORT_THRESHOLD"])
-    submit.report(entry_id, (data or {}).get("reason"), intake.fingerprint(), threshold)
+    submit.report(entry_id, (data or {}).get("reason"), intake.fingerprint(), threshold, intake.webhooks())
     return {"status": "received"}
 
 

@@ -15,6 +15,7 @@ from flask import current_app
 from flask import request
 
 from ...domain import automod
+from ...persistence.outbox import Subscriptions
 from ...usecases.submit import Accepted
 from ...usecases.submit import Intake
 
@@ -29,7 +30,12 @@ def fingerprint() -> str | None:
 
 def intake(honeypot: str | None = None) -> Intake:
     policy: automod.Policy = current_app.config["MODERATION_POLICY"]
-    return Intake(policy=policy, client=fingerprint(), honeypot=honeypot)
+    return Intake(policy=policy, client=fingerprint(), honeypot=honeypot, webhooks=webhooks())
+
+
+def webhooks() -> Subscriptions:
+    """The webhook events the outbox records (none without COMMENTS_WEBHOOK_URL)."""
+    return Subscriptions.of(current_app.config)
 
 
 def accepted(result: Accepted) -> dict[str, Any]:
