@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from .domain import automod
+from .domain import limits
 from .domain import webhooks
 from .domain import wordlists
 
@@ -56,8 +57,8 @@ def parse_admin_tokens(value: str) -> dict[str, str]:
         name, token = name.strip(), token.strip()
         if not sep or not name or not token:
             raise ConfigError("COMMENTS_ADMIN_TOKENS must be comma-separated name:token pairs")
-        if len(name) > 80:
-            raise ConfigError("COMMENTS_ADMIN_TOKENS: a moderator name has at most 80 characters")
+        if len(name) > limits.MODERATOR:
+            raise ConfigError(f"COMMENTS_ADMIN_TOKENS: a moderator name has at most {limits.MODERATOR} characters")
         if token in tokens:
             raise ConfigError("COMMENTS_ADMIN_TOKENS: two moderators share one token")
         tokens[token] = name

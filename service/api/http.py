@@ -12,9 +12,9 @@ from flask import abort
 from flask import current_app
 from flask import request
 
-from ..caching import response_cache
 from ..domain import articles
 from ..domain.errors import Malformed
+from .caching import response_cache
 
 # Changes whenever the shape of public responses changes, so old ETags stop matching.
 REPRESENTATION = "1"

@@ -27,9 +27,8 @@ LINK_REL = "nofollow ugc noopener"
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # Invisible or direction-changing characters: allowed in a body, never in a name or title,
 # where they are used to impersonate others or to reverse the text around them.
-_INVISIBLE = re.compile(
-    "[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0]"
-)
+INVISIBLE = "\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _SPACES = re.compile(r"\s+")
 # A block element in bleach's output, which writes allowed tags in one form (no attributes).
 _BLOCK_ELEMENT = re.compile(r"<(p|pre|blockquote|ul|ol|li)>")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .sanitizing import INVISIBLE
+
 # Look-alike letters of other scripts, mapped to the Latin letter they imitate.
 _CONFUSABLES = str.maketrans(
     "аеорсуххіјѕԁɡһкмтвнαβεικνορτυχ",
@@ -36,9 +38,9 @@ _LEET = str.maketrans(
         "2": "z",
     }
 )
-_INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
-)
+# The invisible characters of names (``sanitizing.INVISIBLE``), and inside a word also the
+# combining grapheme joiner, Khmer inherent vowels, Mongolian and Unicode variation selectors.
+_INVISIBLE = re.compile(f"[{INVISIBLE}\u034f\u17b4\u17b5\u180b-\u180d\u2065\ufe00-\ufe0f]")
 _TOKEN = re.compile(r"[a-z0-9@$+!|]+")
 _RUN = re.compile(r"(.)\1{2,}")
 MAX_PHRASE = 4

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Enum
@@ -16,8 +15,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
+from ..domain import limits
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..domain.outbox import Delivery
 from .base import Base
 from .base import utcnow
 
@@ -42,12 +43,12 @@ class Entry(Base):
     # Replies: their parent, and the top-level comment of their thread (null for top level).
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"))
     root_id: Mapped[int | None] = mapped_column(Integer)
-    author: Mapped[str] = mapped_column(String(80))
-    email: Mapped[str | None] = mapped_column(String(254))
+    author: Mapped[str] = mapped_column(String(limits.AUTHOR))
+    email: Mapped[str | None] = mapped_column(String(limits.EMAIL))
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     rating: Mapped[int | None] = mapped_column(SmallInteger)
-    title: Mapped[str | None] = mapped_column(String(120))
+    title: Mapped[str | None] = mapped_column(String(limits.TITLE))
     report_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     # Reports since a moderator last decided; at the threshold the entry is held again.
     open_reports: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
@@ -106,7 +107,7 @@ class ModerationEvent(Base):
     action: Mapped[str] = mapped_column(String(16))
     from_status: Mapped[Status | None] = mapped_column(StatusType)
     to_status: Mapped[Status | None] = mapped_column(StatusType)
-    moderator: Mapped[str] = mapped_column(String(80))
+    moderator: Mapped[str] = mapped_column(String(limits.MODERATOR))
     reason_code: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -158,13 +159,6 @@ class ImportedOrigin(Base):
 
     origin: Mapped[str] = mapped_column(String(200), primary_key=True)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class Delivery(enum.StrEnum):
-    PENDING = "pending"  # waiting for its next attempt
-    DELIVERED = "delivered"
-    FAILED = "failed"  # gave up after the last retry; a moderator may retry it
-    DROPPED = "dropped"  # its entry was erased before delivery
 
 
 DeliveryType = Enum(

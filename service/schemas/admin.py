@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema
+from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
+from marshmallow import validates_schema
 
 from ..domain.moderation import Kind
 from ..domain.moderation import ReasonCode
 from ..domain.moderation import Status
+from ..domain.outbox import Delivery
+from .fields import MAX_ID
 from .fields import PageArgs
 from .fields import Text
 from .fields import article_id
+from .fields import email
 from .fields import entry_id
 from .fields import utc_datetime
 
@@ -107,3 +114,47 @@ class ErasureIn(Schema):
 
 class ErasureOut(Schema):
     erased = fields.List(fields.Integer(), required=True, metadata={"description": "Ids of the erased entries."})
+
+
+class ExportArgs(Schema):
+    email = email(load_default=None, metadata={"description": "Every entry of this address."})
+    article_id = article_id(load_default=None)
+
+    @validates_schema
+    def one_scope(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if (data.get("email") is None) == (data.get("article_id") is None):
+            raise ValidationError("Give either email or article_id.", "email")
+
+
+class WebhookArgs(Schema):
+    state = fields.Enum(Delivery, by_value=True, load_default=None)
+    limit = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Default 50, at most 200."})
+    before = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "`next_before` of the previous page."}
+    )
+
+
+class WebhookEventOut(Schema):
+    id = fields.Integer(required=True)
+    event = fields.String(required=True, metadata={"example": "entry.pending"})
+    entry_id = fields.Integer(required=True)
+    state = fields.String(required=True, metadata={"description": "pending, delivered, failed or dropped."})
+    attempts = fields.Integer(required=True)
+    created_at = utc_datetime(required=True)
+    next_attempt_at = utc_datetime(allow_none=True, required=True)
+    delivered_at = utc_datetime(allow_none=True, required=True)
+    last_status = fields.Integer(
+        allow_none=True, required=True, metadata={"description": "The receiver's HTTP status."}
+    )
+    last_error = fields.String(allow_none=True, required=True)
+
+
+class WebhooksOut(Schema):
+    configured = fields.Boolean(required=True)
+    endpoint = fields.String(
+        allow_none=True, required=True, metadata={"description": "Scheme and host of COMMENTS_WEBHOOK_URL."}
+    )
+    events = fields.List(fields.String(), required=True)
+    totals = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    items = fields.List(fields.Nested(WebhookEventOut), required=True)
+    next_before = fields.Integer(allow_none=True, required=True)

@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
 
+from ..domain import limits
 from ..domain import sanitizing
 from ..domain.articles import ARTICLE_ID
 
@@ -43,7 +44,7 @@ def _storable(value: str) -> None:
 
 def email(**kwargs: Any) -> fields.Email:
     """An email address with nothing a database cannot store (controls, lone surrogates)."""
-    validators: list[Callable[[Any], Any]] = [validate.Length(max=254), _storable]
+    validators: list[Callable[[Any], Any]] = [validate.Length(max=limits.EMAIL), _storable]
     return fields.Email(validate=validators, **kwargs)
 
 

@@ -10,6 +10,7 @@ from marshmallow import Schema
 from marshmallow import fields
 from marshmallow import validate
 
+from ..domain import limits
 from .fields import PageArgs
 from .fields import Text
 from .fields import article_id
@@ -17,9 +18,9 @@ from .fields import email
 from .fields import entry_id
 from .fields import utc_datetime
 
-Author = validate.Length(min=1, max=80)
-Body = validate.Length(min=1, max=10_000)
-Title = validate.Length(max=120)
+Author = validate.Length(min=1, max=limits.AUTHOR)
+Body = validate.Length(min=1, max=limits.BODY)
+Title = validate.Length(max=limits.TITLE)
 
 
 def honeypot() -> fields.String:

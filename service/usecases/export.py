@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from ..domain import emails
 from ..integrations import jsonl
 from ..persistence.base import utcnow
 from ..persistence.database import db
@@ -56,7 +57,7 @@ def entries(article_id: str | None = None, email: str | None = None) -> Iterator
         if article_id is not None:
             query = query.where(Entry.article_id == article_id)
         if email is not None:
-            query = query.where(Entry.email == email.strip().lower())
+            query = query.where(Entry.email == emails.canonical(email))
         rows = db.session.execute(query).all()
         items = [item(entry, parent_origin) for entry, parent_origin in rows]
         db.session.expunge_all()

@@ -35,6 +35,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ..domain import emails
+from ..domain import limits
 from ..domain import sanitizing
 from ..domain.moderation import Action
 from ..domain.moderation import Kind
@@ -187,8 +189,8 @@ class Spool:
 
 
 def _email(value: str | None) -> str | None:
-    email = sanitizing.normalize(value or "").strip().lower()
-    if not email or "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
+    email = emails.canonical(sanitizing.normalize(value or ""))
+    if not email or "@" not in email or len(email) > limits.EMAIL or any(c.isspace() for c in email):
         return None
     return email
 
@@ -204,8 +206,8 @@ def _clean(record: Record, article_id: str) -> tuple[tuple[Any, ...] | None, str
     review = record.kind == Kind.REVIEW
     if review and (record.rating is None or not 1 <= record.rating <= 5):
         return None, NO_RATING
-    author = sanitizing.plain_text(record.author)[:80].strip() or ANONYMOUS
-    title = (sanitizing.plain_text(record.title)[:120].strip() or None) if review and record.title else None
+    author = sanitizing.plain_text(record.author)[: limits.AUTHOR].strip() or ANONYMOUS
+    title = (sanitizing.plain_text(record.title)[: limits.TITLE].strip() or None) if review and record.title else None
     row = (
         record.origin,
         article_id,
@@ -399,7 +401,7 @@ class _Article:
                     "action": Action.IMPORT.value,
                     "from_status": None,
                     "to_status": transition(None, Action.IMPORT, Status(r.status)),
-                    "moderator": f"import:{self.source}"[:80],
+                    "moderator": f"import:{self.source}"[: limits.MODERATOR],
                     "reason_code": self.source[:32],
                     "reason": r.place[:1000],
                     "created_at": self.now,

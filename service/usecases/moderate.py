@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from ..domain import emails
 from ..domain.errors import Forbidden
 from ..domain.errors import NotFound
 from ..domain.moderation import Action
@@ -98,7 +99,7 @@ def withdraw(entry_id: int, edit_token: str) -> None:
 
 def erase_author(email: str, moderator: str) -> list[int]:
     """Erase every entry of one email address (a data-erasure request)."""
-    ids = db.session.scalars(select(Entry.id).where(Entry.email == email.strip().lower())).all()
+    ids = db.session.scalars(select(Entry.id).where(Entry.email == emails.canonical(email))).all()
     db.session.commit()
     return _erase_each(ids, moderator)
 

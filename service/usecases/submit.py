@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain import automod
+from ..domain import emails
 from ..domain import sanitizing
 from ..domain.errors import Conflict
 from ..domain.errors import Invalid
@@ -83,10 +84,6 @@ def _clean(author: str, body: str, title: str | None = None) -> Text:
     return Text(clean_author, source, body_html, clean_title or None)
 
 
-def _email(email: str | None) -> str | None:
-    return email.strip().lower() or None if email else None
-
-
 def _refuse_repeats(session: Session, article_id: str, text: Text, intake: Intake) -> None:
     """The same text from the same client on the same article within a day is a 409."""
     if intake.client is None:
@@ -153,7 +150,7 @@ def submit_comment(
             parent_id=parent_id,
             root_id=root_id,
             author=text.author,
-            email=_email(email),
+            email=emails.canonical(email or "") or None,
             body_source=text.body_source,
             body_html=text.body_html,
         )
@@ -165,7 +162,7 @@ def submit_review(
     article_id: str, author: str, rating: int, body: str, title: str | None, email: str | None, intake: Intake
 ) -> Accepted:
     text = _clean(author, body, title)
-    email = _email(email)
+    email = emails.canonical(email or "") or None
     duplicate = Conflict(
         "This email address has already reviewed this article.",
         {"email": "Already used for a review of this article."},

@@ -32,10 +32,10 @@ from sqlalchemy.exc import OperationalError
 from ..domain import webhooks
 from ..domain.errors import Conflict
 from ..domain.errors import NotFound
+from ..domain.outbox import Delivery
 from ..persistence.base import utcnow
 from ..persistence.database import db
 from ..persistence.database import write_transaction
-from ..persistence.models import Delivery
 from ..persistence.models import Entry
 from ..persistence.models import WebhookEvent
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 from flask import Flask
 
-from service.caching import response_cache
+from service.api.caching import response_cache
 from service.extensions import db
 from service.schemas.public import CountsOut
 from service.schemas.public import ReviewsOut

@@ -7,26 +7,13 @@ from typing import Any
 
 from flask import Response
 from flask import stream_with_context
-from marshmallow import Schema
-from marshmallow import ValidationError
-from marshmallow import validates_schema
 
-from ...schemas.fields import article_id
-from ...schemas.fields import email
+from ...domain import emails
+from ...schemas.admin import ExportArgs
 from ...usecases import export
 from .auth import admin_blueprint
 
 blp = admin_blueprint("exports", "Entries as JSON Lines (moderators only).")
-
-
-class ExportArgs(Schema):
-    email = email(load_default=None, metadata={"description": "Every entry of this address."})
-    article_id = article_id(load_default=None)
-
-    @validates_schema
-    def one_scope(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if (data.get("email") is None) == (data.get("article_id") is None):
-            raise ValidationError("Give either email or article_id.", "email")
 
 
 @blp.route("/export", methods=["GET"])
@@ -39,7 +26,7 @@ class ExportArgs(Schema):
 )
 def export_entries(args: dict[str, Any]) -> Response:
     """Export the entries of one email address (including the address) or of one article."""
-    lines = export.lines(args["article_id"], args["email"].strip().lower() if args["email"] else None)
+    lines = export.lines(args["article_id"], emails.canonical(args["email"]) if args["email"] else None)
     response = Response(stream_with_context(lines), mimetype="application/x-ndjson")
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Disposition"] = 'attachment; filename="entries.jsonl"'

@@ -1,16 +1,18 @@
 """Server-side rendering for search engines: an article's approved comments and reviews as
 an HTML fragment a site includes in its own page, with the rating as schema.org JSON-LD.
 
-Rendered by Jinja with autoescaping: author and title go in as text; ``body_html`` was
+Rendered by Jinja (``templates/fragment.html``) with autoescaping: author and title go in as text; ``body_html`` was
 sanitized on write and goes in as it is, exactly as the widget inserts it.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Response
 from jinja2 import Environment
+from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
 from ...schemas.public import PageArgs
@@ -23,58 +25,16 @@ blp = public_blueprint("fragments", "Approved comments and reviews as HTML, for 
 # Changes whenever the markup changes, so old ETags stop matching.
 MARKUP_VERSION = "1"
 
-_jinja = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+_jinja = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
 _jinja.filters["safe_html"] = Markup  # sanitized on write (domain/sanitizing.py)
 
-TEMPLATE = _jinja.from_string(
-    """\
-<section class="comments-service" data-article-id="{{ article_id }}">
-{% if reviews %}
-<section class="comments-reviews">
-<h2>Reviews</h2>
-<p class="comments-rating">Rated {{ "%.1f"|format(summary.average) }} out of 5 by {{ summary.count }} \
-reader{{ "s" if summary.count != 1 }}</p>
-{% for r in reviews %}
-<article class="comments-review" id="comments-entry-{{ r.id }}">
-<header><span class="comments-author">{{ r.author }}</span>
-<span class="comments-stars" role="img" aria-label="{{ r.rating }} out of 5">\
-{{ "★" * r.rating }}{{ "☆" * (5 - r.rating) }}</span>
-<time datetime="{{ r.created_at.isoformat() }}">{{ r.created_at.strftime("%Y-%m-%d") }}</time></header>
-{% if r.title %}
-<h3 class="comments-title">{{ r.title }}</h3>
-{% endif %}
-<div class="comments-body">{{ r.body_html|safe_html }}</div>
-</article>
-{% endfor %}
-</section>
-{% endif %}
-{% if rating %}
-<script type="application/ld+json">{{ rating|tojson }}</script>
-{% endif %}
-<section class="comments-comments"{% if next_cursor %} data-next-cursor="{{ next_cursor }}"{% endif %}>
-<h2>Comments</h2>
-{% if comments %}
-<ol class="comments-thread">
-{% for c in comments recursive %}
-<li id="comments-entry-{{ c.id }}"><article class="comments-comment">
-<header><span class="comments-author">{{ c.author }}</span>
-<time datetime="{{ c.created_at.isoformat() }}">{{ c.created_at.strftime("%Y-%m-%d %H:%M") }} UTC</time></header>
-<div class="comments-body">{{ c.body_html|safe_html }}</div>
-</article>
-{% if c.replies %}
-<ol class="comments-replies">
-{{ loop(c.replies) }}</ol>
-{% endif %}
-</li>
-{% endfor %}
-</ol>
-{% else %}
-<p class="comments-empty">No comments yet.</p>
-{% endif %}
-</section>
-</section>
-"""
-)
+TEMPLATE = _jinja.get_template("fragment.html")
 
 
 def aggregate_rating(article_id: str, summary: dict[str, Any]) -> dict[str, Any] | None:
