@@ -5,6 +5,7 @@ for (or fails because of) a receiver. ``usecases/webhooks.py`` delivers the rows
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,24 +14,6 @@ from sqlalchemy.orm import Session
 
 from .models import Entry
 from .models import WebhookEvent
-
-
-def snapshot(entry: Entry) -> dict[str, Any]:
-    """The entry as a receiver sees it: what the public would see, plus its status. Never
-    the email address, the client hash or the edit token."""
-    return {
-        "id": entry.id,
-        "kind": entry.kind.value,
-        "article_id": entry.article_id,
-        "status": entry.status.value,
-        "parent_id": entry.parent_id,
-        "author": entry.author,
-        "title": entry.title,
-        "rating": entry.rating,
-        "body_html": entry.body_html,
-        "created_at": entry.created_at.isoformat(),
-        "open_reports": entry.open_reports,
-    }
 
 
 @dataclass(frozen=True)
@@ -48,9 +31,16 @@ class Subscriptions:
 NONE = Subscriptions()
 
 
-def emit(session: Session, entry: Entry, subscriptions: Subscriptions, event: str | None = None) -> None:
+def emit(
+    session: Session,
+    entry: Entry,
+    subscriptions: Subscriptions,
+    snapshot: Callable[[Entry], Mapping[str, Any]],
+    event: str | None = None,
+) -> None:
     """Queue ``event`` (by default the entry's status: ``entry.pending``, ``entry.approved``
-    …) about ``entry`` in the caller's transaction, if it is one of ``subscriptions``."""
+    …) about ``entry`` in the caller's transaction, if it is one of ``subscriptions``; its
+    payload is ``snapshot(entry)`` (``schemas/events.py``)."""
     name = event or f"entry.{entry.status.value}"
     if name not in subscriptions.events:
         return

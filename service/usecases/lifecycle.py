@@ -17,6 +17,7 @@ from ..persistence import outbox
 from ..persistence import queries
 from ..persistence.models import Entry
 from ..persistence.models import ModerationEvent
+from ..schemas import events
 
 
 @dataclass(frozen=True)
@@ -64,5 +65,5 @@ def change_status(
             reason=change.reason,
         )
     )
-    outbox.emit(session, entry, subscriptions, event)
+    outbox.emit(session, entry, subscriptions, events.snapshot, event)
     return True

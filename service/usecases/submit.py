@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from ..persistence.base import utcnow
 from ..persistence.database import write_transaction
 from ..persistence.models import Entry
 from ..persistence.models import Report
+from ..schemas import events
 from .lifecycle import Change
 from .lifecycle import change_status
 from .moderate import token_hash
@@ -57,6 +59,13 @@ class Accepted:
     def public_status(self) -> Status:
         """What the submitter is told: a spam verdict is never revealed."""
         return Status.PENDING if self.entry.status == Status.SPAM else self.entry.status
+
+    def __getattr__(self, name: str) -> Any:
+        """The entry's fields, for ``schemas.public.SubmissionOut`` (the 202 body), with
+        ``status`` as the submitter may know it."""
+        if name == "status":
+            return self.public_status
+        return getattr(self.entry, name)
 
 
 @dataclass(frozen=True)
@@ -214,4 +223,4 @@ def report(
             hold = Change(Action.HOLD, READER_REPORTS, "reports", f"{entry.open_reports} reader reports.")
             change_status(session, entry, hold, webhooks, event="entry.reported")
         else:
-            outbox.emit(session, entry, webhooks, "entry.reported")
+            outbox.emit(session, entry, webhooks, events.snapshot, "entry.reported")

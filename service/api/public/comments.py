@@ -32,15 +32,13 @@ PAGE_ARGS = PageArgs()  # one instance: webargs would build one per request from
 def submit_comment(data: dict[str, Any], article_id: str) -> Any:
     """Submit a comment or, with `parent_id`, a reply. It waits for a moderator unless the
     service publishes at once (post-moderation, trusted authors)."""
-    return intake.accepted(
-        submit.submit_comment(
-            http.article_id(article_id),
-            data["author"],
-            data["body"],
-            data["email"],
-            data["parent_id"],
-            intake.intake(data["website"]),
-        )
+    return submit.submit_comment(
+        http.article_id(article_id),
+        data["author"],
+        data["body"],
+        data["email"],
+        data["parent_id"],
+        intake.intake(data["website"]),
     )
 
 

@@ -31,16 +31,14 @@ PAGE_ARGS = PageArgs()  # one instance: webargs would build one per request from
 @blp.alt_response(409, description="This email address has already reviewed the article.")
 def submit_review(data: dict[str, Any], article_id: str) -> Any:
     """Submit a review (1 to 5 stars). One review per email address and article."""
-    return intake.accepted(
-        submit.submit_review(
-            http.article_id(article_id),
-            data["author"],
-            data["rating"],
-            data["body"],
-            data["title"],
-            data["email"],
-            intake.intake(data["website"]),
-        )
+    return submit.submit_review(
+        http.article_id(article_id),
+        data["author"],
+        data["rating"],
+        data["body"],
+        data["title"],
+        data["email"],
+        intake.intake(data["website"]),
     )
 
 
