@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam
@@ -31,8 +33,24 @@ APPROVED = Status.APPROVED
 
 @dataclass(frozen=True)
 class Page:
-    items: list[dict[str, Any]]
+    items: Sequence[Any]  # Comment nodes, review rows or moderation views
     next_cursor: str | None
+
+
+@dataclass
+class Comment:
+    """An approved comment with its approved replies (``schemas.public.CommentOut``)."""
+
+    id: int
+    author: str
+    body_html: str
+    created_at: datetime
+    parent_id: int | None
+    replies: list[Comment] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, row: Any) -> Comment:
+        return cls(row.id, row.author, row.body_html, row.created_at, row.parent_id)
 
 
 def clamp(limit: int | None, default: int = 50) -> int:
@@ -136,19 +154,8 @@ def thread(key: bytes, article_id: str, limit: int, cursor: str | None) -> Page:
         roots_q = roots_q.where(keyset_after(after.created_at, after.id))
     roots = db.session.execute(roots_q).all()
     page = roots[:limit]
-    nodes: dict[int, dict[str, Any]] = {}
-    items = []
-    for r in page:
-        node = {
-            "id": r.id,
-            "author": r.author,
-            "body_html": r.body_html,
-            "created_at": r.created_at,
-            "parent_id": None,
-            "replies": [],
-        }
-        nodes[r.id] = node
-        items.append(node)
+    items = [Comment.of(r) for r in page]
+    nodes = {node.id: node for node in items}
     if page:
         replies = list(
             db.session.execute(
@@ -159,18 +166,11 @@ def thread(key: bytes, article_id: str, limit: int, cursor: str | None) -> Page:
         )
         replies.sort(key=lambda r: (r.created_at, r.id))  # in Python: the index serves the lookup
         for r in replies:
-            nodes[r.id] = {
-                "id": r.id,
-                "author": r.author,
-                "body_html": r.body_html,
-                "created_at": r.created_at,
-                "parent_id": r.parent_id,
-                "replies": [],
-            }
+            nodes[r.id] = Comment.of(r)
         for r in replies:
             parent = nodes.get(r.parent_id)
             if parent is not None:  # a reply under an unpublished parent stays hidden
-                parent["replies"].append(nodes[r.id])
+                parent.replies.append(nodes[r.id])
     return Page(items, _next(key, scope, roots, limit))
 
 
@@ -188,8 +188,7 @@ def reviews(key: bytes, article_id: str, limit: int, cursor: str | None) -> Page
     if after:
         q = q.where(keyset_after(after.created_at, after.id, descending=True))
     rows = db.session.execute(q).all()
-    items = [r._asdict() for r in rows[:limit]]
-    return Page(items, _next(key, scope, rows, limit))
+    return Page(rows[:limit], _next(key, scope, rows, limit))
 
 
 # -- moderation -------------------------------------------------------------------------
