@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -37,15 +36,6 @@ AUTHOR = "author"
 RETENTION = "retention"
 
 
-@dataclass(frozen=True)
-class Decision:
-    action: Action
-    moderator: str
-    code: str | None = None
-    reason: str | None = None
-    webhooks: outbox.Subscriptions = outbox.NONE
-
-
 def _get_locked(session: Session, entry_id: int) -> Entry:
     entry = queries.lock_entry(session, entry_id)
     if entry is None:
@@ -53,27 +43,26 @@ def _get_locked(session: Session, entry_id: int) -> Entry:
     return entry
 
 
-def decide(entry_id: int, decision: Decision) -> Entry:
+def decide(entry_id: int, decision: Change, webhooks: outbox.Subscriptions = outbox.NONE) -> Entry:
     """Move one entry to the status of ``decision.action``; repeating its status changes
     nothing but clears the reports a moderator has now seen."""
     with write_transaction() as session:
-        return _decide_locked(session, entry_id, decision)
+        return _decide_locked(session, entry_id, decision, webhooks)
 
 
-def decide_and_show(entry_id: int, decision: Decision) -> dict[str, Any]:
+def decide_and_show(entry_id: int, decision: Change, webhooks: outbox.Subscriptions) -> dict[str, Any]:
     """``decide``, then the entry as the moderator sees it now: one use case, one
     transaction per moderation request."""
     with write_transaction() as session:
-        _decide_locked(session, entry_id, decision)
+        _decide_locked(session, entry_id, decision, webhooks)
         session.flush()
         return read.entry_detail(entry_id)
 
 
-def _decide_locked(session: Session, entry_id: int, decision: Decision) -> Entry:
+def _decide_locked(session: Session, entry_id: int, decision: Change, webhooks: outbox.Subscriptions) -> Entry:
     entry = _get_locked(session, entry_id)
     entry.open_reports = 0
-    change = Change(decision.action, decision.moderator, decision.code, decision.reason)
-    change_status(session, entry, change, decision.webhooks)
+    change_status(session, entry, decision, webhooks)
     return entry
 
 

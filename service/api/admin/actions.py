@@ -16,6 +16,7 @@ from ...schemas.admin import ErasureIn
 from ...schemas.admin import ErasureOut
 from ...schemas.admin import RejectIn
 from ...usecases import moderate
+from ...usecases.lifecycle import Change
 from ..public.intake import webhooks
 from .auth import admin_blueprint
 
@@ -25,8 +26,8 @@ blp = admin_blueprint("moderation", "Moderation decisions (moderators only).")
 def _decide(entry_id: int, action: Action, data: dict[str, Any] | None) -> dict[str, Any]:
     data = data or {}
     code = data.get("code")
-    decision = moderate.Decision(action, g.moderator, code.value if code else None, data.get("reason"), webhooks())
-    return moderate.decide_and_show(entry_id, decision)
+    decision = Change(action, g.moderator, code.value if code else None, data.get("reason"))
+    return moderate.decide_and_show(entry_id, decision, webhooks())
 
 
 @blp.route("/entries/<int:entry_id>/approve", methods=["POST"])
@@ -64,7 +65,7 @@ def bulk(data: dict[str, Any]) -> Any:
     hooks = webhooks()
     for entry_id in data["ids"]:
         try:
-            entry = moderate.decide(entry_id, moderate.Decision(action, g.moderator, code, data.get("reason"), hooks))
+            entry = moderate.decide(entry_id, Change(action, g.moderator, code, data.get("reason")), hooks)
         except DomainError as exc:
             results.append({"id": entry_id, "error": {"code": exc.code, "message": exc.message}})
         else:
