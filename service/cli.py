@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
 import re
 import signal
 import sys
-import zlib
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -15,7 +13,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import IO
 from typing import Any
-from typing import cast
 
 import click
 from flask import Flask
@@ -25,6 +22,7 @@ from flask.cli import with_appcontext
 
 from .domain import articles
 from .integrations import disqus
+from .integrations import files
 from .integrations import isso
 from .integrations import jsonl
 from .integrations import wordpress
@@ -123,21 +121,11 @@ def _import_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _run_import(
-    source: str,
-    read: Callable[[Callable[[int], None]], Iterable[Record | Gone]],
-    total: int | None,
-    rule: str,
-    mapping: Path | None,
-    dry_run: bool,
+    source: str, read: files.Reader, total: int | None, rule: str, mapping: Path | None, dry_run: bool
 ) -> None:
     try:
         article_rule = ArticleRule(rule, read_mapping(mapping) if mapping else None)
-        summary = imports.Summary(source, dry_run)
-        with imports.spooled() as spool:
-            with _progress(total, "reading") as advance:
-                imports.read_into(spool, read(advance), article_rule, summary)
-            with _progress(spool.count(), "importing" if not dry_run else "checking") as advance:
-                imports.write_from(spool, source.split()[0].lower(), summary, advance)
+        summary = imports.run(source, read, article_rule, dry_run, _progress, total)
     except (MalformedInput, imports.ImportFailed) as error:
         raise click.ClickException(
             f"{error}\nNothing of it was imported." if isinstance(error, MalformedInput) else str(error)
@@ -150,34 +138,6 @@ def _size(path: Path) -> int:
     return path.stat().st_size
 
 
-def _file_reader(
-    path: Path, read: Callable[[IO[bytes], Callable[[int], None]], Iterable[Record | Gone]]
-) -> Callable[[Callable[[int], None]], Iterable[Record | Gone]]:
-    """The file's records; a gzipped file (as Disqus sends its exports) is read as it is."""
-
-    def records(advance: Callable[[int], None]) -> Iterator[Record | Gone]:
-        with path.open("rb") as raw:
-            if raw.read(2) != b"\x1f\x8b":
-                raw.seek(0)
-                yield from read(raw, advance)
-                return
-            raw.seek(0)
-            done = 0
-
-            def compressed(_: int) -> None:  # progress in bytes of the file itself
-                nonlocal done
-                advance(raw.tell() - done)
-                done = raw.tell()
-
-            try:
-                with gzip.GzipFile(fileobj=raw) as file:
-                    yield from read(cast(IO[bytes], file), compressed)
-            except (OSError, EOFError, zlib.error) as error:
-                raise MalformedInput(f"{path.name}: not a readable gzip file ({error})") from None
-
-    return records
-
-
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
@@ -186,7 +146,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @_import_options
 def import_disqus(export_file: Path, rule: str, mapping: Path | None, dry_run: bool) -> None:
     """A Disqus XML export (Moderation, Export)."""
-    _run_import("Disqus export", _file_reader(export_file, disqus.read), _size(export_file), rule, mapping, dry_run)
+    _run_import("Disqus export", files.records_of(export_file, disqus.read), _size(export_file), rule, mapping, dry_run)
 
 
 @imports_group.command("wordpress")
@@ -194,7 +154,7 @@ def import_disqus(export_file: Path, rule: str, mapping: Path | None, dry_run: b
 @_import_options
 def import_wordpress(export_file: Path, rule: str, mapping: Path | None, dry_run: bool) -> None:
     """A WordPress export file (Tools, Export: WXR)."""
-    read = _file_reader(export_file, wordpress.read)
+    read = files.records_of(export_file, wordpress.read)
     _run_import("WordPress export", read, _size(export_file), rule, mapping, dry_run)
 
 
@@ -222,7 +182,9 @@ def import_jsonl(export_file: Path, rule: str, mapping: Path | None, dry_run: bo
 
         _run_import("JSON Lines export", from_stdin, None, rule, mapping, dry_run)
         return
-    _run_import("JSON Lines export", _file_reader(export_file, jsonl.read), _size(export_file), rule, mapping, dry_run)
+    _run_import(
+        "JSON Lines export", files.records_of(export_file, jsonl.read), _size(export_file), rule, mapping, dry_run
+    )
 
 
 @click.command("export")

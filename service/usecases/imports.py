@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
@@ -438,3 +439,26 @@ def spooled() -> Iterator[Spool]:
             yield spool
         finally:
             spool.close()
+
+
+Progress = Callable[[int | None, str], AbstractContextManager[Callable[[int], None]]]
+
+
+def run(
+    source: str,
+    read: Callable[[Callable[[int], None]], Iterable[Record | Gone]],
+    rule: ArticleRule,
+    dry_run: bool,
+    progress: Progress,
+    total: int | None = None,
+) -> Summary:
+    """A whole import: read every record into the spool (stage 1; malformed input stops it
+    with nothing written), then write it one article at a time (stage 2). ``progress(total,
+    label)`` gives the callback each stage reports its progress to."""
+    summary = Summary(source, dry_run)
+    with spooled() as spool:
+        with progress(total, "reading") as advance:
+            read_into(spool, read(advance), rule, summary)
+        with progress(spool.count(), "checking" if dry_run else "importing") as advance:
+            write_from(spool, source.split()[0].lower(), summary, advance)
+    return summary

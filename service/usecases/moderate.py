@@ -7,7 +7,6 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy import select
@@ -50,7 +49,7 @@ def decide(entry_id: int, decision: Change, webhooks: outbox.Subscriptions = out
         return _decide_locked(session, entry_id, decision, webhooks)
 
 
-def decide_and_show(entry_id: int, decision: Change, webhooks: outbox.Subscriptions) -> dict[str, Any]:
+def decide_and_show(entry_id: int, decision: Change, webhooks: outbox.Subscriptions) -> read.Moderated:
     """``decide``, then the entry as the moderator sees it now: one use case, one
     transaction per moderation request."""
     with write_transaction() as session:

@@ -212,7 +212,7 @@ _HISTORY = (
         _events.from_status,
         _events.to_status,
         _events.moderator,
-        _events.reason_code,
+        _events.reason_code.label("code"),
         _events.reason,
         _events.created_at,
     )
@@ -221,39 +221,36 @@ _HISTORY = (
 )
 
 
-def _moderation_view(entries: Sequence[Entry], history: dict[int, int] | None = None) -> list[dict[str, Any]]:
+@dataclass
+class Moderated:
+    """An entry as a moderator sees it (``schemas.admin.QueueItemOut``, ``EntryDetailOut``):
+    its fields, its reports, and its history or the history's length."""
+
+    entry: Entry
+    reports: list[Any]  # rows of (reason, created_at)
+    history_length: int
+    history: list[Any] = field(default_factory=list)  # rows of ModerationEvent's columns
+
+    @property
+    def body(self) -> str:
+        return self.entry.body_source
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.entry, name)
+
+
+def _moderation_view(entries: Sequence[Entry], history: dict[int, int] | None = None) -> list[Moderated]:
     """Entries as a moderator sees them, with reports and history length, in two queries
     (one when the caller knows the history already)."""
     ids = [e.id for e in entries]
-    reports: dict[int, list[dict[str, Any]]] = {}
+    reports: dict[int, list[Any]] = {}
     if ids:
         if history is None:
             history = dict(db.session.execute(_HISTORY_LENGTHS, {"ids": ids}).all())
-        for entry_id, reason, created_at in db.session.execute(_REPORTS, {"ids": ids}):
-            reports.setdefault(entry_id, []).append({"reason": reason, "created_at": created_at})
+        for row in db.session.execute(_REPORTS, {"ids": ids}):
+            reports.setdefault(row.entry_id, []).append(row)
     history = history or {}
-    return [
-        {
-            "id": e.id,
-            "kind": e.kind.value,
-            "article_id": e.article_id,
-            "status": e.status.value,
-            "parent_id": e.parent_id,
-            "author": e.author,
-            "email": e.email,
-            "body": e.body_source,
-            "body_html": e.body_html,
-            "rating": e.rating,
-            "title": e.title,
-            "created_at": e.created_at,
-            "updated_at": e.updated_at,
-            "report_count": e.report_count,
-            "open_reports": e.open_reports,
-            "reports": reports.get(e.id, []),
-            "history_length": history.get(e.id, 0),
-        }
-        for e in entries
-    ]
+    return [Moderated(e, reports.get(e.id, []), history.get(e.id, 0)) for e in entries]
 
 
 def queue(
@@ -281,24 +278,11 @@ def queue(
     return Page(_moderation_view(rows[:limit]), _next(key, scope, rows, limit))
 
 
-def entry_detail(entry_id: int) -> dict[str, Any]:
+def entry_detail(entry_id: int) -> Moderated:
     entry = db.session.get(Entry, entry_id)
     if entry is None:
         raise NotFound("No entry has this id.")
-    events = [
-        {
-            "action": action,
-            "from_status": from_status.value if from_status else None,
-            "to_status": to_status.value if to_status else None,
-            "moderator": moderator,
-            "code": code,
-            "reason": reason,
-            "created_at": created_at,
-        }
-        for action, from_status, to_status, moderator, code, reason, created_at in db.session.execute(
-            _HISTORY, {"entry_id": entry_id}
-        )
-    ]
+    events = list(db.session.execute(_HISTORY, {"entry_id": entry_id}))
     (view,) = _moderation_view([entry], {entry_id: len(events)})
-    view["history"] = events
+    view.history = events
     return view

@@ -16,6 +16,7 @@ from ...schemas.admin import ErasureIn
 from ...schemas.admin import ErasureOut
 from ...schemas.admin import RejectIn
 from ...usecases import moderate
+from ...usecases import read
 from ...usecases.lifecycle import Change
 from ..public.intake import webhooks
 from .auth import admin_blueprint
@@ -23,7 +24,7 @@ from .auth import admin_blueprint
 blp = admin_blueprint("moderation", "Moderation decisions (moderators only).")
 
 
-def _decide(entry_id: int, action: Action, data: dict[str, Any] | None) -> dict[str, Any]:
+def _decide(entry_id: int, action: Action, data: dict[str, Any] | None) -> read.Moderated:
     data = data or {}
     code = data.get("code")
     decision = Change(action, g.moderator, code.value if code else None, data.get("reason"))
