@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Response
@@ -14,6 +15,7 @@ from flask import request
 
 from ..domain import articles
 from ..domain.errors import Malformed
+from ..usecases import read
 from .caching import response_cache
 
 # Changes whenever the shape of public responses changes, so old ETags stop matching.
@@ -84,3 +86,15 @@ def cached_response(validator: str, build: Callable[[], bytes], mimetype: str, *
 def cached_json(validator: str, build: Callable[[], Any], *, cache: bool = False) -> Response:
     """``cached_response`` for a JSON body."""
     return cached_response(validator, lambda: _json(build()), "application/json", cache=cache)
+
+
+def cached_page(
+    kind: str, raw_article_id: str, args: Mapping[str, Any], build: Callable[[str, int, str | None], Any]
+) -> Response:
+    """A public page of one article's ``kind`` (comments, reviews) for the query's ``limit``
+    and ``cursor``, cached under the article's moderation version: ``build(article_id,
+    limit, cursor)`` runs only when no cached body matches."""
+    valid = article_id(raw_article_id)
+    limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
+    version = read.version(valid)
+    return cached_json(f"{kind}|{valid}|{version}|{limit}|{cursor}", lambda: build(valid, limit, cursor), cache=True)

@@ -47,12 +47,9 @@ def submit_comment(data: dict[str, Any], article_id: str) -> Any:
 @blp.response(200, ThreadOut)
 def list_comments(args: dict[str, Any], article_id: str) -> Response:
     """Approved comments, oldest first, replies nested under their parent."""
-    article_id = http.article_id(article_id)
-    limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
-    version = read.version(article_id)
 
-    def build() -> Any:
+    def build(article_id: str, limit: int, cursor: str | None) -> Any:
         page = read.thread(http.cursor_key(), article_id, limit, cursor)
         return thread_out(page.items, page.next_cursor)
 
-    return http.cached_json(f"comments|{article_id}|{version}|{limit}|{cursor}", build, cache=True)
+    return http.cached_page("comments", article_id, args, build)

@@ -47,12 +47,9 @@ def submit_review(data: dict[str, Any], article_id: str) -> Any:
 @blp.response(200, ReviewsOut)
 def list_reviews(args: dict[str, Any], article_id: str) -> Response:
     """Approved reviews, newest first, with the article's rating summary."""
-    article_id = http.article_id(article_id)
-    limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
-    version = read.version(article_id)
 
-    def build() -> Any:
+    def build(article_id: str, limit: int, cursor: str | None) -> Any:
         page = read.reviews(http.cursor_key(), article_id, limit, cursor)
         return reviews_out(page.items, page.next_cursor, read.rating_summary(article_id))
 
-    return http.cached_json(f"reviews|{article_id}|{version}|{limit}|{cursor}", build, cache=True)
+    return http.cached_page("reviews", article_id, args, build)
