@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -23,12 +24,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 NGINX_DIR = Path(__file__).resolve().parent.parent / "deploy" / "nginx"
-_PLACEHOLDER = re.compile(r"\$\{(COMMENTS_[A-Z0-9_]+)\}")
+_PLACEHOLDER = re.compile(r"\$\{(PROXY_[A-Z0-9_]+)\}")
 
 
 def render_nginx(prefix: Path, values: Mapping[str, str]) -> Path:
     """nginx's files under ``prefix``: the main file (deploy/nginx/standalone.conf) and
-    the service's template with every ${COMMENTS_...} filled in from ``values``.
+    the service's template with every ${PROXY_...} filled in from ``values``.
     Returns the main file, for ``nginx -p PREFIX/ -c FILE``."""
 
     def fill(match: re.Match[str]) -> str:
@@ -45,29 +46,58 @@ def render_nginx(prefix: Path, values: Mapping[str, str]) -> Path:
 
 
 def nginx_cmd(prefix: Path, *extra: str) -> list[str]:
-    return ["nginx", "-p", f"{prefix}/", "-c", str(prefix / "nginx.conf"), "-e", "stderr", *extra]
+    cmd = ["nginx", "-p", f"{prefix}/", "-c", str(prefix / "nginx.conf"), "-e", "stderr", *extra]
+    if os.geteuid() == 0:
+        # The image runs as uid 10001 and nginx's workers stay that user. Started as root,
+        # they would become nobody, who cannot reach the private directory of the socket.
+        cmd += ["-g", "user root;"]
+    return cmd
+
+
+def listening(path: Path, server: subprocess.Popen[bytes], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            try:
+                probe.connect(str(path))
+                return True
+            except OSError:
+                time.sleep(0.1)
+    return False
+
+
+def run_dir() -> Path:
+    """Where the socket and nginx's files live: $TMPDIR/comments (/tmp/comments)."""
+    return Path(tempfile.gettempdir()) / "comments"
 
 
 def main() -> int:
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "0.0.0.0")
-    run_dir = Path(tempfile.mkdtemp(prefix="comments-"))
-    socket_path = run_dir / "gunicorn.sock"
+    run = run_dir()
+    shutil.rmtree(run, ignore_errors=True)  # a previous start's socket and cache
+    run.mkdir(mode=0o700, parents=True)
+    socket_path = run / "gunicorn.sock"
     upstream = f"unix:{socket_path}"
     render_nginx(
-        run_dir / "nginx",
+        run / "nginx",
         {
-            "COMMENTS_LISTEN": f"{host}:{port}",
-            "COMMENTS_UPSTREAM_1": upstream,
-            "COMMENTS_UPSTREAM_2": upstream,
-            "COMMENTS_CACHE_DIR": str(run_dir / "nginx" / "cache"),
+            "PROXY_LISTEN": f"{host}:{port}",
+            "PROXY_UPSTREAM_1": upstream,
+            "PROXY_UPSTREAM_2": upstream,
+            "PROXY_CACHE_DIR": str(run / "nginx" / "cache"),
         },
     )
-    test = subprocess.run([*nginx_cmd(run_dir / "nginx", "-t", "-q")], check=False)
+    test = subprocess.run([*nginx_cmd(run / "nginx", "-t", "-q")], check=False)
     if test.returncode != 0:
         return 1
     gunicorn = subprocess.Popen(["gunicorn", "--config", "gunicorn.conf.py", "--bind", upstream, "wsgi:app"])
-    nginx = subprocess.Popen(nginx_cmd(run_dir / "nginx"))
+    # nginx only once gunicorn listens: a refused connection would mark it down for 5 s.
+    if not listening(socket_path, gunicorn, seconds=120):
+        gunicorn.terminate()
+        gunicorn.wait()
+        return 1
+    nginx = subprocess.Popen(nginx_cmd(run / "nginx"))
     stopping = False
 
     def stop(signum: int, frame: object) -> None:
@@ -87,7 +117,7 @@ def main() -> int:
         stop(signal.SIGTERM, None)
         stopping = False
     codes = [gunicorn.wait(), nginx.wait()]
-    shutil.rmtree(run_dir, ignore_errors=True)
+    shutil.rmtree(run, ignore_errors=True)
     return 0 if stopping and codes == [0, 0] else 1
 
 

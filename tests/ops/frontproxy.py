@@ -55,16 +55,14 @@ def nginx(prefix: Path, port: int, upstreams: Sequence[str]) -> Iterator[Nginx]:
     serve_module.render_nginx(
         prefix,
         {
-            "COMMENTS_LISTEN": f"127.0.0.1:{port}",
-            "COMMENTS_UPSTREAM_1": upstreams[0],
-            "COMMENTS_UPSTREAM_2": upstreams[1],
-            "COMMENTS_CACHE_DIR": str(prefix / "cache"),
+            "PROXY_LISTEN": f"127.0.0.1:{port}",
+            "PROXY_UPSTREAM_1": upstreams[0],
+            "PROXY_UPSTREAM_2": upstreams[1],
+            "PROXY_CACHE_DIR": str(prefix / "cache"),
         },
     )
     cmd = serve_module.nginx_cmd(prefix)
     cmd[0] = str(NGINX)
-    if os.geteuid() == 0:  # root's nginx would run its workers as nobody, outside tmp_path
-        cmd += ["-g", "user root;"]
     stdout, stderr = prefix / "stdout.log", prefix / "stderr.log"
     with open(stdout, "wb") as out, open(stderr, "wb") as err:
         process = subprocess.Popen(cmd, stdout=out, stderr=err)
