@@ -23,8 +23,7 @@ from types import ModuleType
 import pytest
 
 from tests.servers import ROOT
-
-from .support import wait_until_up
+from tests.servers import wait_until_up
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/sbin/nginx") if os.access(p, os.X_OK)), None)
 needs_nginx = pytest.mark.skipif(NGINX is None, reason="Debian's nginx is not installed (.ci/run installs it)")

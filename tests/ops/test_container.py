@@ -170,3 +170,22 @@ def test_every_variable_the_service_reads_is_in_the_readme_table() -> None:
     table = {m for m in re.findall(r"^\| `([A-Z_]+)` \|", (ROOT / "README.md").read_text(), flags=re.M)}
     assert {"COMMENTS_DATABASE_URL", "COMMENTS_ADMIN_TOKENS"} <= used
     assert used <= table, used - table
+
+
+def test_compose_publishes_only_nginx_with_the_tested_config() -> None:
+    """compose runs the template that tests/ops/test_front_proxy.py tests, fills in every
+    placeholder of it with its replicas, and publishes nothing but nginx."""
+    import yaml  # type: ignore[import-untyped]  # PyYAML comes with schemathesis; no stubs installed
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    assert [name for name, service in services.items() if "ports" in service] == ["nginx"]
+    proxy = services["nginx"]
+    assert "./deploy/nginx/comments.conf.template:/etc/nginx/templates/default.conf.template:ro" in proxy["volumes"]
+    template = (ROOT / "deploy" / "nginx" / "comments.conf.template").read_text()
+    placeholders = set(re.findall(r"\$\{(PROXY_[A-Z0-9_]+)\}", template))
+    assert placeholders == {k for k in proxy["environment"] if k.startswith("PROXY_")}
+    upstreams = {proxy["environment"][f"PROXY_UPSTREAM_{i}"].split(":")[0] for i in (1, 2)}
+    assert upstreams == {"web-1", "web-2"} and upstreams <= set(services)
+    for name in upstreams:  # gunicorn itself, on the compose network only
+        assert services[name]["command"][0] == "gunicorn"
+        assert services[name]["environment"]["COMMENTS_TRUSTED_PROXIES"].startswith("${COMMENTS_TRUSTED_PROXIES:-1}")
