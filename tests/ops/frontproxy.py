@@ -139,10 +139,11 @@ class SlowClients:
 
 def healthz_status(port: int, seconds: float) -> int | None:
     """GET /healthz on a fresh connection: its status, or None without an answer within ``seconds``."""
+    deadline = time.monotonic() + seconds
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=seconds) as sock:
-            sock.settimeout(seconds)
             sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            sock.settimeout(max(deadline - time.monotonic(), 0.001))  # the whole exchange within ``seconds``
             head = sock.recv(64)
     except OSError:
         return None
