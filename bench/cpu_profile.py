@@ -181,10 +181,9 @@ def report(
     endpoint: str,
 ) -> list[str]:
     total, _ = cum(stats, key_of(type(app).wsgi_app))
-    scale = cpu_us / (total / n) if total else 0.0
 
     def us(seconds: float) -> float:
-        return seconds / n * scale * 1e6
+        return seconds / total * cpu_us if total else 0.0
 
     lines = [
         f"#### {name}: {cpu_us:,.0f} µs CPU per request (profiled total {total / n * 1e6:,.0f} µs, scaled)",
@@ -193,10 +192,12 @@ def report(
         "|---|---|---|---|",
     ]
     rows: list[tuple[str, float, float]] = []
+    seen: set[Key] = set()
     for where, fn in hooks(app):
         seconds, calls = cum(stats, key_of(fn))
-        if calls:
-            rows.append((f"{where} `{label_of(fn)}`", seconds, calls / n))
+        if calls and key_of(fn) not in seen:  # one function hooked on every blueprint: once
+            seen.add(key_of(fn))
+            rows.append((f"{where.split('[')[0]} `{label_of(fn)}`", seconds, calls / n))
     view = app.view_functions.get(endpoint)
     if view is not None:
         seconds, calls = cum(stats, key_of(view))
@@ -222,7 +223,7 @@ STEPS_WRITE: list[tuple[str, tuple[str, str]]] = [
     ("    INSERT: Session.flush", ("orm/session.py", "flush")),
     ("    outbox.emit", ("persistence/outbox.py", "emit")),
     ("    edit token hash", ("usecases/moderate.py", "token_hash")),
-    ("begin: write_transaction enter", ("persistence/", "write_transaction")),
+    ("begin: write_transaction enter", ("usecases/__init__.py", "write_transaction")),
     ("commit: Session.commit", ("orm/session.py", "commit")),
     ("response: schema dump", ("marshmallow/schema.py", "dump")),
     ("limiter: Limiter._check_request_limit", ("flask_limiter", "_check_request_limit")),

@@ -24,18 +24,20 @@ function init(args)
 end
 
 function request()
+  -- wrk.format's headers replace wrk.headers: each request names its reader (one of 250).
+  local reader = "203.0.113." .. math.random(1, 250)
   local r = math.random()
   if r < 0.40 then
-    return wrk.format("GET", thread_path, {})
+    return wrk.format("GET", thread_path, {["X-Forwarded-For"] = reader})
   elseif r < 0.65 then
-    return wrk.format("GET", "/api/v1/articles/" .. article .. "/counts", {})
+    return wrk.format("GET", "/api/v1/articles/" .. article .. "/counts", {["X-Forwarded-For"] = reader})
   elseif r < 0.95 then
-    return wrk.format("GET", thread_path, {["If-None-Match"] = etag})
+    return wrk.format("GET", thread_path, {["If-None-Match"] = etag, ["X-Forwarded-For"] = reader})
   elseif r < 0.99 then
     n = n + 1
     local body = string.format('{"author": "Reader %d", "email": "reader@example.org", "body": "%s%d-%d"}',
       thread_index, text, thread_index, n)
-    return wrk.format("POST", thread_path, {["Content-Type"] = "application/json"}, body)
+    return wrk.format("POST", thread_path, {["Content-Type"] = "application/json", ["X-Forwarded-For"] = reader}, body)
   else
     local id = ids[((next_index - 1) % #ids) + 1]
     next_index = next_index + threads_total
