@@ -10,7 +10,7 @@ least 3x the bare app's rate, p99 under 50 ms). Then the memory of every gunicor
     .venv/bin/python bench/viral.py --quick      # 15 s per mix
 
 The proxy's files are read from deploy/nginx/ (``--nginx-dir`` for another copy) and filled
-in the way docker/serve.py and tests/ops/frontproxy.py do: every ${COMMENTS_...} of
+in the way docker/serve.py and tests/ops/frontproxy.py do: every ${PROXY_...} of
 comments.conf.template replaced, standalone.conf as the main file, ``nginx -p PREFIX/``.
 The cache-off run is the very same file with ``proxy_cache comments_cache;`` replaced by
 ``proxy_cache off;``. Load goes to 127.0.0.1 only; every run is bounded in time.
@@ -46,7 +46,9 @@ from run import fetch  # noqa: E402
 from run import log  # noqa: E402
 
 NGINX_DIR = ROOT / "deploy" / "nginx"
-PLACEHOLDER = re.compile(r"\$\{(COMMENTS_[A-Z0-9_]+)\}")  # as docker/serve.py fills them
+# As docker/serve.py fills them: ${PROXY_LISTEN} and so on (${COMMENTS_...} in the first
+# version of the proxy branch; both are accepted, by the part after the prefix).
+PLACEHOLDER = re.compile(r"\$\{(?:PROXY|COMMENTS)_([A-Z0-9_]+)\}")
 CACHE_ON = "proxy_cache comments_cache;"
 SIZE = Size(articles=200, comments=10_000, reviews=1_000, pending=1_000)
 VIRAL_PENDING = 1_500  # comments sent to the viral article before the run, for the approvals
@@ -79,10 +81,10 @@ def render(nginx_dir: Path, prefix: Path, values: dict[str, str], cache: bool) -
 def nginx(nginx_dir: Path, prefix: Path, upstreams: list[str], cache: bool) -> Iterator[str]:
     port = run.free_port()
     values = {
-        "COMMENTS_LISTEN": f"127.0.0.1:{port}",
-        "COMMENTS_UPSTREAM_1": upstreams[0],
-        "COMMENTS_UPSTREAM_2": upstreams[1],
-        "COMMENTS_CACHE_DIR": str(prefix / "cache"),
+        "LISTEN": f"127.0.0.1:{port}",
+        "UPSTREAM_1": upstreams[0],
+        "UPSTREAM_2": upstreams[1],
+        "CACHE_DIR": str(prefix / "cache"),
     }
     render(nginx_dir, prefix, values, cache)
     cmd = [nginx_binary(), "-p", f"{prefix}/", "-c", str(prefix / "nginx.conf"), "-e", "stderr"]
