@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from contextlib import contextmanager
 from datetime import UTC
@@ -140,8 +141,8 @@ def viral_pending(base: str, article: str, workdir: Path) -> Path:
     import urllib.request
 
     text = "Before the run, reader {} asks about the <b>bridge</b>: https://example.org/b/{} ?"
-    sent = 0
-    for n in range(VIRAL_PENDING):
+
+    def send(n: int) -> bool:
         body = json.dumps({"author": f"Early reader {n}", "email": "early@example.org", "body": text.format(n, n)})
         request = urllib.request.Request(
             f"{base}/api/v1/articles/{article}/comments",
@@ -150,7 +151,10 @@ def viral_pending(base: str, article: str, workdir: Path) -> Path:
             method="POST",
         )
         with urllib.request.urlopen(request, timeout=30) as response:
-            sent += response.status == 202
+            return bool(response.status == 202)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:  # two workers on each side of a request
+        sent = sum(pool.map(send, range(VIRAL_PENDING)))
     ids: list[int] = []
     cursor = ""
     for _ in range(200):  # bounded: 200 pages of 200
