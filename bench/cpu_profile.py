@@ -88,7 +88,7 @@ class Driver:
             path=path,
             method=method,
             data=data,
-            headers=headers or {},
+            headers=list((headers or {}).items()),
             content_type="application/json" if data else None,
             environ_base={"REMOTE_ADDR": addr},
         )
@@ -179,7 +179,7 @@ def report(
     stats: pstats.Stats,
     n: int,
     cpu_us: float,
-    steps: list[tuple[str, Key | tuple[str, str]]],
+    steps: list[tuple[str, tuple[str, str]]],
     endpoint: str,
 ) -> list[str]:
     total, _ = cum(stats, key_of(type(app).wsgi_app))
@@ -204,12 +204,12 @@ def report(
     if view is not None:
         seconds, calls = cum(stats, key_of(view))
         rows.append((f"view `{label_of(view)}`", seconds, calls / n))
-    for label, key in steps:
-        seconds, calls = by_name(stats, *key) if len(key) == 2 else cum(stats, key)  # type: ignore[arg-type]
-        if calls:
-            rows.append((f"  {label}", seconds, calls / n))
-    for label, seconds, calls in rows:
-        lines.append(f"| {label} | {us(seconds):,.0f} | {seconds / total:.0%} | {calls:g} |")
+    for label, (file_part, name) in steps:
+        seconds, count = by_name(stats, file_part, name)
+        if count:
+            rows.append((f"  {label}", seconds, count / n))
+    for label, seconds, per_request in rows:
+        lines.append(f"| {label} | {us(seconds):,.0f} | {seconds / total:.0%} | {per_request:g} |")
     return lines
 
 

@@ -132,14 +132,14 @@ class Measured:
         return statistics.median(r.p50_ms / c.p50_ms for r, c in pairs)
 
     def median_peer(self, name: str, attr: str) -> float:
-        return statistics.median(getattr(r, attr) for r in self.peer[name])
+        return float(statistics.median(getattr(r, attr) for r in self.peer[name]))
 
     def median(self, name: str, attr: str) -> float:
         if name == "ceiling":
             results = [r for runs in self.ceilings.values() for r in runs]
         else:
             results = self.rounds[name]
-        return statistics.median(getattr(r, attr) for r in results)
+        return float(statistics.median(getattr(r, attr) for r in results))
 
 
 def log(message: str) -> None:

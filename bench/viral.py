@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -100,7 +101,7 @@ def nginx(nginx_dir: Path, prefix: Path, upstreams: list[str], cache: bool) -> I
             if process.poll() is not None:
                 raise RuntimeError(f"nginx exited: {(prefix / 'stderr.log').read_text()[-2000:]}")
             try:
-                run.urllib.request.urlopen(base + "/healthz", timeout=2)
+                urllib.request.urlopen(base + "/healthz", timeout=2)
                 break
             except OSError:
                 if time.monotonic() > deadline:
