@@ -264,7 +264,7 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=300, help="requests per batch")
     parser.add_argument("--dup", action="store_true", help="the duplicate check at 0, 1,000 and 10,000 entries")
     parser.add_argument("--dup-sizes", default="0,1000,10000")
-    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=run.BENCH / "results" / "profile.md")
     args = parser.parse_args()
     n = args.n
     out: list[str] = [f"Load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; {run.machine()}", ""]
