@@ -54,12 +54,17 @@ fuzz: $(VENV)/.test-installed
 # Benchmarks, never part of `make test`: a fresh database, gunicorn (2 sync workers) and wrk
 # (installed from Debian when missing); the markdown table goes to bench/results/.
 # BENCH_ARGS passes options through, e.g. BENCH_ARGS="--quick" or "--db sqlite".
-.PHONY: bench bench-scale wrk
+# The peer, Isso 0.14, gets a virtualenv of its own (bench/.isso-venv) on the first run.
+.PHONY: bench bench-scale bench-viral bench-profile wrk nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
 
 bench: $(BIN)/activate wrk
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
@@ -67,3 +72,13 @@ bench: $(BIN)/activate wrk
 # Read latency at 10k, 100k and 1M comments: flat means at most 1.3x slower at 1M.
 bench-scale: $(BIN)/activate wrk
 	$(BIN)/python bench/run.py --scale $(BENCH_ARGS)
+
+# A viral story: PostgreSQL, Redis, two gunicorns behind deploy/nginx (Debian's nginx),
+# 64 connections on one article, with the proxy's cache and without; bench/results/viral.md.
+bench-viral: $(BIN)/activate wrk nginx
+	$(BIN)/python bench/viral.py $(BENCH_ARGS)
+
+# Where a request's CPU goes, in-process (cProfile): the cheap paths, the writes and the
+# duplicate check as one client's entries grow.
+bench-profile: $(BIN)/activate
+	$(BIN)/python bench/cpu_profile.py --dup $(BENCH_ARGS)
