@@ -1,5 +1,5 @@
-"""``GET /embed.js``: the widget as one file, its stylesheet inlined, cached for a day and
-revalidated by ETag."""
+"""``GET /embed.js``: the widget as one file, its stylesheet and translations inlined,
+cached for a day and revalidated by ETag."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ bp = Blueprint("widget", __name__)
 # and use the old copy meanwhile) is the longest that still lets an upgrade reach readers.
 CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
 CSS_PLACEHOLDER = '"__CSS__"'
+LANGS_PLACEHOLDER = '"__LANGS__"'
 
 
 def minify_css(css: str) -> str:
@@ -35,7 +36,13 @@ def build_widget() -> Asset:
     css = minify_css((STATIC / "embed.css").read_text("utf-8"))
     if CSS_PLACEHOLDER not in js:
         raise RuntimeError("embed.js lost its stylesheet placeholder")
-    return Asset.of(js.replace(CSS_PLACEHOLDER, json.dumps(css), 1).encode("utf-8"), "text/javascript")
+    if LANGS_PLACEHOLDER not in js:
+        raise RuntimeError("embed.js lost its translations placeholder")
+    # Compact JSON, parsed here so a broken translation file fails the build, not a reader.
+    texts = json.loads((STATIC / "embed-texts.json").read_text("utf-8"))
+    langs = json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
+    js = js.replace(CSS_PLACEHOLDER, json.dumps(css), 1).replace(LANGS_PLACEHOLDER, langs, 1)
+    return Asset.of(js.encode("utf-8"), "text/javascript")
 
 
 @lru_cache(maxsize=1)
