@@ -49,6 +49,7 @@
     skipReviews: "Skip to reviews", skipComments: "Back to comments"
   };
   // Older override names, still honoured: count1/countN, reviews1/reviewsN, star/stars.
+  var ZERO = { count: "count0", reviewsCount: "reviews0" };
   var LEGACY = { count: ["count1", "countN"], reviewsCount: ["reviews1", "reviewsN"], nStars: ["star", "stars"] };
   var LANGS = "__LANGS__";
   var policy = null;
@@ -87,7 +88,7 @@
   };
   // "No comments yet", "1 comment", "3 komentarze": the zero text, else Intl.PluralRules' form.
   Texts.prototype.n = function (key, n) {
-    if (n === 0 && this.T[key + "0"]) return this.T[key + "0"];
+    if (n === 0 && ZERO[key]) return this.T[ZERO[key]];
     var legacy = LEGACY[key], num = n.toLocaleString(this.lang);
     if (legacy && typeof this.own[legacy[n === 1 ? 0 : 1]] === "string") return fill(this.own[legacy[n === 1 ? 0 : 1]], { n: num });
     var forms = this.T[key] && typeof this.T[key] === "object" ? this.T[key] : EN[key];
@@ -269,7 +270,8 @@
       if (f) { ev.preventDefault(); FORMATS[f](area); }
     });
     // One tab stop; arrow keys move within the toolbar.
-    var bar = h("div", { class: "tools", role: "toolbar", "aria-label": L.t("formatting"), "aria-controls": area.id }, buttons);
+    var bar = h("div", { class: "tools", role: "toolbar", "aria-label": L.t("formatting"), "aria-controls": area.id });
+    bar.append.apply(bar, buttons);
     bar.addEventListener("keydown", function (ev) {
       var i = buttons.indexOf(ev.target), d = ev.key === "ArrowRight" ? 1 : ev.key === "ArrowLeft" ? -1 : 0;
       if (i < 0 || (!d && ev.key !== "Home" && ev.key !== "End")) return;
