@@ -242,3 +242,29 @@ def test_a_refused_origin_is_named_in_the_console(browser: Browser, host: HostSi
     hint = [e for e in errors if "COMMENTS_ALLOWED_ORIGINS" in e]
     assert hint and f"http://localhost:{port}" in hint[0], errors
     context.close()
+
+
+def contrast(rgb_a: str, rgb_b: str) -> float:
+    """WCAG contrast ratio of two computed `rgb(r, g, b)` colours."""
+
+    def luminance(rgb: str) -> float:
+        channels = [int(c) / 255 for c in re.findall(r"\d+", rgb)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(rgb_a), luminance(rgb_b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_unselected_rating_stars_stand_out_in_light_and_dark(page: Page, host: HostSite, service_url: str) -> None:
+    article = article_id()
+    page.goto(host.article(service_url, article))
+    widget = page.locator(f'[data-comments-for="{article}"]')
+    widget.get_by_text("Write a review").click()
+    star = widget.get_by_role("form", name="Write a review").locator(".si label").last
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.mouse.move(0, 0)  # no hover colouring
+        colour = star.evaluate("el => getComputedStyle(el).color")
+        surface = star.evaluate("el => getComputedStyle(el.closest('form')).backgroundColor")
+        assert contrast(colour, surface) >= 3, (scheme, colour, surface)

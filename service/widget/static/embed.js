@@ -51,7 +51,10 @@
   // Older override names, still honoured: count1/countN, reviews1/reviewsN, star/stars.
   var ZERO = { count: "count0", reviewsCount: "reviews0" };
   var LEGACY = { count: ["count1", "countN"], reviewsCount: ["reviews1", "reviewsN"], nStars: ["star", "stars"] };
-  var LANGS = "__LANGS__";
+  // The other languages' texts: /embed-texts/<code>.json, fetched once when a page needs one.
+  var KNOWN = "__LANGS__";
+  var LANGS = {};
+  var TEXTS = new URL(".", me.src).href + "embed-texts/";
   var policy = null;
   try {
     if (window.trustedTypes) policy = trustedTypes.createPolicy("comments-widget", { createHTML: function (s) { return s; } });
@@ -73,11 +76,19 @@
     return OVERRIDES;
   }
   // Texts for one language tag ("de", "pt-BR"): its translation, English for anything missing.
+  function code(lang) { return String(lang || "en").toLowerCase().split(/[-_]/)[0]; }
+  function loadTexts(langs) {
+    return Promise.all(langs.map(code).filter(function (c, i, all) {
+      return KNOWN.indexOf(c) >= 0 && !LANGS[c] && all.indexOf(c) === i;
+    }).map(function (c) {
+      return fetch(TEXTS + c + ".json", { credentials: "omit" }).then(function (r) { return r.ok ? r.json() : {}; })
+        .then(function (d) { LANGS[c] = d; }, function () { /* English, then */ });
+    }));
+  }
   function Texts(lang) {
-    var code = String(lang || "en").toLowerCase().split(/[-_]/)[0];
     var own = overrides();
     this.lang = lang || undefined;
-    this.T = Object.assign({}, EN, LANGS[code] || {}, own);
+    this.T = Object.assign({}, EN, LANGS[code(lang)] || {}, own);
     this.own = own;
     try { this.rules = new Intl.PluralRules(this.lang); } catch (e) { this.rules = new Intl.PluralRules("en"); }
   }
@@ -409,9 +420,12 @@
   }
 
   /* ---------- one widget ---------- */
+  function langOf(host) {
+    return host.getAttribute("data-comments-lang") || document.documentElement.lang || navigator.language;
+  }
   function Widget(host) {
     this.id = host.getAttribute("data-comments-for");
-    this.lang = host.getAttribute("data-comments-lang") || document.documentElement.lang || navigator.language;
+    this.lang = langOf(host);
     this.L = new Texts(this.lang);
     var root = host.attachShadow({ mode: "open" });
     if (root.adoptedStyleSheets && window.CSSStyleSheet && "replaceSync" in CSSStyleSheet.prototype) {
@@ -744,14 +758,22 @@
   }
   function start() {
     OVERRIDES = null;
-    var fresh = [];
-    document.querySelectorAll("[data-comments-for]").forEach(function (host) {
-      if (host.shadowRoot) return;
-      var w = new Widget(host);
-      widgets.push(w);
-      fresh.push(w.id);
+    var hosts = Array.from(document.querySelectorAll("[data-comments-for]")).filter(function (host) {
+      return !host.shadowRoot && !host.hasAttribute("data-comments-starting");
     });
-    counts(fresh);
+    hosts.forEach(function (host) { host.setAttribute("data-comments-starting", ""); });
+    var langs = hosts.map(langOf).concat(document.documentElement.lang || []);
+    loadTexts(langs).then(function () {
+      var fresh = [];
+      hosts.forEach(function (host) {
+        host.removeAttribute("data-comments-starting");
+        if (host.shadowRoot) return;
+        var w = new Widget(host);
+        widgets.push(w);
+        fresh.push(w.id);
+      });
+      counts(fresh);
+    });
   }
   window.CommentsWidget = { refresh: start, version: "2" };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
