@@ -77,13 +77,11 @@ def main() -> None:
                 form.get_by_label("Comment", exact=True).fill("Will the ferry run again before the bridge opens?")
                 form.get_by_role("button", name="Post comment").click()
                 widget.locator(".pending").wait_for()
-                widget.locator("h2").first.scroll_into_view_if_needed()
-                top = widget.bounding_box()
-                assert top
+                top = widget.evaluate("el => el.getBoundingClientRect().top + window.scrollY")
                 page.screenshot(
                     path=str(ROOT / "docs" / "widget.png"),
                     full_page=True,
-                    clip={"x": 0, "y": top["y"] - 16, "width": 680, "height": 1150},
+                    clip={"x": 0, "y": top - 16, "width": 680, "height": 1150},
                 )
 
                 admin = browser.new_page(viewport={"width": 1200, "height": 860})
