@@ -13,8 +13,10 @@ $(BIN)/activate: pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.test-installed: $(BIN)/activate
+# The browser tests' axe-core comes from npm, pinned by tests/browser/package-lock.json.
+$(VENV)/.test-installed: $(BIN)/activate tests/browser/package-lock.json
 	$(BIN)/pip install --quiet -e '.[test]'
+	test -f tests/browser/node_modules/axe-core/axe.min.js || npm ci --prefix tests/browser --no-audit --no-fund
 	touch $@
 
 # Local use only: a moderator token for /admin/ unless you set your own.
