@@ -28,9 +28,11 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -85,64 +87,60 @@ class Scorer:
     calibration: tuple[tuple[float, float], ...]
     stop_words: frozenset[str]
     token_pattern: re.Pattern[str]
+    _known: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    def tokens(self, text: str) -> list[str]:
-        """The vectorizer's analysis: lower case, then every run of two or more word
+    def __post_init__(self) -> None:
+        # Words the language test counts as readable: the model's, and English function words.
+        object.__setattr__(self, "_known", frozenset(self.terms.keys() | self.stop_words | _ENGLISH))
+
+    def counts(self, text: str) -> Counter[str]:
+        """The vectorizer's analysis, counted: lower case, then every run of two or more word
         characters. Stop words never reach the vocabulary, so looking terms up drops them."""
-        return self.token_pattern.findall(text.lower())
+        return Counter(self.token_pattern.findall(text.lower()))
 
     def probability(self, text: str) -> float:
         """The model's probability that ``text`` is offensive: ``predict_prob([text])[0]``."""
-        return self._probability(self.tokens(text))
+        return self._probability(self.counts(text))
 
-    def _probability(self, tokens: list[str]) -> float:
-        counts: dict[str, int] = {}
-        for token in tokens:
-            if token in self.terms:
-                counts[token] = counts.get(token, 0) + 1
-        n = len(self.intercepts)
-        sums = [0.0] * n
-        square = 0.0
-        for term, count in counts.items():
-            row = self.terms[term]
-            square += (count * row[0]) ** 2
-            for k in range(n):
-                sums[k] += count * row[k + 1]
-        norm = math.sqrt(square) or 1.0  # an empty vector stays zero, as in sklearn
+    def _probability(self, counts: Counter[str]) -> float:
+        # Each term's row, times its count: idf then each classifier's weight times idf. The
+        # sums of the columns are the TF-IDF vector's norm and the classifiers' dot products.
+        rows = [
+            row if (count := counts[term]) == 1 else tuple([count * x for x in row])
+            for term in counts.keys() & self.terms.keys()
+            for row in (self.terms[term],)
+        ]
+        columns = list(zip(*rows, strict=True)) or [(0.0,)] * (len(self.intercepts) + 1)
+        norm = math.hypot(*columns[0]) or 1.0  # an empty vector stays zero, as in sklearn
         total = 0.0
-        for k, (a, b) in enumerate(self.calibration):
-            decision = sums[k] / norm + self.intercepts[k]
+        for column, intercept, (a, b) in zip(columns[1:], self.intercepts, self.calibration, strict=True):
+            decision = sum(column) / norm + intercept
             total += _expit(-(a * decision + b))
-        return total / n
+        return total / len(self.intercepts)
 
     def readable(self, text: str) -> bool:
-        return self._readable(self.tokens(text))
+        return self._readable(self.counts(text))
 
-    def _readable(self, tokens: list[str]) -> bool:
-        """Whether ``text`` looks like English the model can read: no more words of other
-        languages than half its English function words, and most words known to the model
-        (its vocabulary and stop words) or English function words."""
-        words = [t for t in tokens if t.isalpha()]
+    def _readable(self, counts: Counter[str]) -> bool:
+        """Whether the text looks like English the model can read: words of other languages
+        at most half as many as English function words, and at least half of its words known
+        to the model (vocabulary or stop words) or English function words."""
+        words = sum(count for word, count in counts.items() if word.isalpha())
         if not words:
             return False
-        english = foreign = known = 0
-        for word in words:
-            if word in _ENGLISH:
-                english += 1
-                known += 1
-            elif word in _FOREIGN:
-                foreign += 1
-            elif word in self.terms or word in self.stop_words:
-                known += 1
-        return 2 * foreign <= english and known >= READABLE_SHARE * len(words)
+        # frozenset.intersection walks the few words of the text, not the big set
+        english = sum(map(counts.__getitem__, _ENGLISH.intersection(counts)))
+        foreign = sum(map(counts.__getitem__, _FOREIGN.intersection(counts)))
+        known = sum(counts[word] for word in self._known.intersection(counts) if word.isalpha())
+        return 2 * foreign <= english and known >= READABLE_SHARE * words
 
     def score(self, text: str) -> float | None:
         """The probability that ``text`` is toxic, or ``None`` when the model cannot read it
         (not English, or no words at all): unknown, never 0."""
-        tokens = self.tokens(text)
-        if not self._readable(tokens):
+        counts = self.counts(text)
+        if not self._readable(counts):
             return None
-        return self._probability(tokens)
+        return self._probability(counts)
 
     # The export: plain JSON numbers (repr round-trips every float exactly).
 
