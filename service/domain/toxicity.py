@@ -19,6 +19,7 @@ model cannot read, judged by a cheap test of the words (see ``Scorer.readable``)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -314,6 +315,13 @@ def load(cache_dir: Path | None) -> Scorer:
         except OSError:
             pass
     return scorer
+
+
+@functools.lru_cache(maxsize=4)
+def shared(cache_dir: Path | None) -> Scorer:
+    """``load``, once per process and folder: every app a process makes (tests make many)
+    shares one scorer, which is immutable."""
+    return load(cache_dir)
 
 
 if __name__ == "__main__":

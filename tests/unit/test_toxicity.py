@@ -72,6 +72,11 @@ def test_the_export_is_cached_and_read_back_equal(scorer: toxicity.Scorer, cache
     assert json.loads(path.read_text())["format"] == toxicity.FORMAT
 
 
+def test_every_app_of_a_process_shares_one_scorer(scorer: toxicity.Scorer, cache: Path) -> None:
+    assert toxicity.shared(cache) is toxicity.shared(cache)
+    assert toxicity.shared(cache) == scorer
+
+
 def test_a_load_without_a_cache_folder_still_works(scorer: toxicity.Scorer) -> None:
     assert toxicity.load(None) == scorer
 
