@@ -41,6 +41,12 @@ migration: $(BIN)/activate
 	COMMENTS_DATABASE_URL=sqlite:///$(CURDIR)/instance/migration.db $(BIN)/flask --app wsgi db upgrade
 	COMMENTS_DATABASE_URL=sqlite:///$(CURDIR)/instance/migration.db $(BIN)/flask --app wsgi db migrate -m "$(m)"
 
+# How well the toxicity score agrees with people on a labelled sample of real comments
+# (tests/data/toxicity/SOURCE.md): precision, recall, and the threshold that balances them.
+.PHONY: eval-toxicity
+eval-toxicity: $(BIN)/activate
+	$(BIN)/python bench/eval_toxicity.py
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
 
