@@ -41,6 +41,9 @@ _INVISIBLE = re.compile(
 )
 _TOKEN = re.compile(r"[a-z0-9@$+!|]+")
 _RUN = re.compile(r"(.)\1{2,}")
+# Digits that end a word are a number (N19, mp3, covid19, Windows 10), not letters: read as
+# leetspeak, the postcode "n19" was "nig". Digits followed by a letter still are (sh1t, a55hole).
+_NUMBER_AT_END = re.compile(r"[0-9]+$")
 MAX_PHRASE = 4
 MAX_SPELLED = 24
 
@@ -60,10 +63,12 @@ def _variants(token: str) -> frozenset[str]:
     """A token as a reader may have meant it: leetspeak read as letters (``1`` and ``|``
     as i or l, ``!`` as i), and stretched letters squeezed."""
     token = token.strip("!|+") or token  # "now!" is a word and an exclamation mark
-    base = token.translate(_LEET)
+    number = _NUMBER_AT_END.search(token)
+    word, tail = (token[: number.start()], number.group()) if number else (token, "")
+    base = word.translate(_LEET)
     forms = {
-        base.replace("1", "i").replace("|", "i").replace("!", "i"),
-        base.replace("1", "l").replace("|", "l").replace("!", "i"),
+        base.replace("1", "i").replace("|", "i").replace("!", "i") + tail,
+        base.replace("1", "l").replace("|", "l").replace("!", "i") + tail,
     }
     forms |= {_RUN.sub(r"\1", f) for f in forms if _RUN.search(f)}
     forms |= {_RUN.sub(r"\1\1", f) for f in forms if _RUN.search(f)}

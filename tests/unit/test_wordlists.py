@@ -53,3 +53,17 @@ def test_the_default_list_holds_profanity_but_not_innocent_words_containing_it()
 def test_an_empty_list_finds_nothing() -> None:
     assert not WordList.of([])
     assert WordList.of(["  ", ","]).find("anything") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["London N19", "n19", "my old mp3 player", "b2b sales", "covid19 figures", "Windows 10", "h4ck3r news"],
+)
+def test_digits_ending_a_word_are_a_number_not_letters(text: str) -> None:
+    """ "n19" read as leetspeak is "nig": a postcode (or "mp3", "covid19") is no slur."""
+    assert default_suspect_words().find(text) is None
+
+
+@pytest.mark.parametrize("text", ["ni99a", "n199er", "n1663r", "sh1t", "5h1t", "a55hole", "b1tch", "c0ck", "1d10t"])
+def test_digits_followed_by_letters_are_still_read_as_letters(text: str) -> None:
+    assert WordList.of(["idiot"]).find(text) or default_suspect_words().find(text)
