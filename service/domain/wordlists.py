@@ -48,12 +48,33 @@ MAX_PHRASE = 4
 MAX_SPELLED = 24
 
 
+@lru_cache(maxsize=1)
+def _unicode_confusables() -> dict[int, str]:
+    """Unicode's confusables (UTS #39, as the confusable-homoglyphs package ships them):
+    each character that looks like one Latin letter, mapped to it (``Ꭺ``, ``ꓮ``, ``ɑ``,
+    ``ı``, capital ``М``). Loaded on the first text that is not ASCII."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    table: dict[int, str] = {}
+    for char, entries in confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        latin = [e["c"] for e in entries if len(e["c"]) == 1 and e["c"].isascii() and e["c"].isalpha()]
+        if latin:
+            table[ord(char)] = latin[0]
+    return table
+
+
 def fold(text: str) -> str:
-    """Case-folded, accent-free, Latin look-alikes, no invisible characters."""
+    """Case-folded, accent-free, Latin look-alikes, no invisible characters. Compatibility
+    forms first (``𝐀`` is ``A``), then Unicode's confusables on the letters as written
+    (capital ``М`` looks like ``M``, small ``м`` does not), then case, then our own table of
+    the small letters that pass for Latin ones in leetspeak (``м``, ``т``, ``в``)."""
     if text.isascii():
         return text.lower()
-    text = _INVISIBLE.sub("", text)
-    text = unicodedata.normalize("NFKD", text.casefold())
+    text = unicodedata.normalize("NFKD", _INVISIBLE.sub("", text))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFKD", text.translate(_unicode_confusables()).casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.translate(_CONFUSABLES)
 

@@ -2,6 +2,7 @@ import pytest
 
 from service.domain.wordlists import WordList
 from service.domain.wordlists import default_suspect_words
+from service.domain.wordlists import fold
 
 BANNED = WordList.of(["viagra", "casino*", "buy now"])
 
@@ -67,3 +68,25 @@ def test_digits_ending_a_word_are_a_number_not_letters(text: str) -> None:
 @pytest.mark.parametrize("text", ["ni99a", "n199er", "n1663r", "sh1t", "5h1t", "a55hole", "b1tch", "c0ck", "1d10t"])
 def test_digits_followed_by_letters_are_still_read_as_letters(text: str) -> None:
     assert WordList.of(["idiot"]).find(text) or default_suspect_words().find(text)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Аdmin",  # Cyrillic А
+        "ᎪDMIN",  # Cherokee Ꭺ
+        "ꓮdmin",  # Lisu ꓮ
+        "ɑdmin",  # Latin alpha
+        "Admın",  # dotless ı
+        "𝐀𝐝𝐦𝐢𝐧",  # mathematical bold: NFKD must come before case folding
+        "АДМIN".replace("Д", "D"),  # Cyrillic capitals
+        "МОDЕRАТОR",  # Cyrillic capitals М, О, Е, Р, А, Т
+    ],
+)
+def test_names_made_of_look_alike_letters_are_found(name: str) -> None:
+    assert WordList.of(["admin", "moderator"]).find(name) is not None, fold(name)
+
+
+def test_words_of_other_scripts_are_not_taken_for_latin_ones() -> None:
+    """Only letters that look alike are folded: Russian words are not English ones."""
+    assert WordList.of(["admin", "amp"]).find("Адмирал, администрация, админ и ампер") is None
