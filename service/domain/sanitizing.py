@@ -116,12 +116,24 @@ class _CapNesting:
     their items' tags), never their text: each indents by a margin, and 300 of them widened
     the embedding page to thousands of pixels. A ``<br>`` takes the place of a removed tag
     that ended a line of text, so quotes and items stay apart. The tokens come from a parsed
-    tree, so every start tag has its end tag and ``depth`` is exact."""
+    tree, so every start tag has its end tag and ``depth`` is exact.
+
+    In the same pass, the text of a ``<pre>`` that begins with a newline gets another: the
+    parser drops the newline right after ``<pre>``, so without it each pass lost one."""
 
     def __init__(self, source: Iterable[dict[str, Any]]) -> None:
         self.source = source
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
+        after_pre = False  # the last token out was "<pre>"
+        for token in self._capped():
+            if after_pre and token["type"] in ("Characters", "SpaceCharacters") and token["data"][:1] == "\n":
+                # The parser drops a newline right after <pre>: one that is text needs another.
+                token = {**token, "data": "\n" + token["data"]}
+            after_pre = token["type"] == "StartTag" and token["name"] == "pre"
+            yield token
+
+    def _capped(self) -> Iterator[dict[str, Any]]:
         depth = 0  # indenting blocks open around the token, kept or not
         open_line = False  # text since the last line break
         for token in self.source:
@@ -142,9 +154,7 @@ class _CapNesting:
             if kind == "Characters" and token["data"].strip():
                 open_line = True
             elif name in ("p", "pre", "br"):
-                # A pre's first newline is dropped by the parser: a tag removed right after
-                # "<pre>" must leave a <br>, or the next pass would lose that newline.
-                open_line = kind == "StartTag" and name == "pre"
+                open_line = False
             yield token
 
 

@@ -175,7 +175,7 @@ def test_links_keep_only_http_https_and_mailto(url: str) -> None:
         assert "nofollow" in a.attrib["rel"].split()
 
 
-NESTING_TAGS = ["blockquote", "ul", "ol", "li", "p", "b"]
+NESTING_TAGS = ["blockquote", "ul", "ol", "li", "p", "pre", "b"]
 nested_blocks = st.recursive(
     st.sampled_from(["x", "y z", " ", "\n", "<br>", "\n\n"]),
     lambda inner: st.builds(

@@ -98,3 +98,12 @@ def test_items_and_quotes_past_the_limit_stay_apart() -> None:
     assert visible_text(html).split() == ["top", "one", "two", "mid", "three", "end"]
     assert "one<br>two<br>mid<br>three<br>end" in html
     assert nesting(html) == MAX_NESTING and to_safe_html(html) == html
+
+
+@pytest.mark.parametrize("text", ["<pre>\n\nx</pre>", "<pre>\n\n\nx</pre>", "<pre><span>\n</span>\nx</pre>"])
+def test_a_pre_that_begins_with_a_newline_keeps_it(text: str) -> None:
+    """The parser drops the newline right after <pre>, so a pre whose text begins with one
+    must be written with another: "<pre>\\n\\nx" came out as "<pre>\\nx", then "<pre>x"."""
+    once = to_safe_html(text)
+    assert to_safe_html(once) == once
+    assert once.startswith("<pre>\n\n")
