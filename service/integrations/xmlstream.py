@@ -10,7 +10,8 @@ deep as a reader looks (:data:`DEPTH`; deeper elements are counted, never copied
 gathered as a list of pieces joined once (never re-concatenated per piece), a captured
 subtree keeps at most :data:`TEXT_LIMIT` characters of text, :data:`NESTING` levels and
 :data:`ELEMENTS` elements; what goes over is dropped and the subtree's root is marked
-:data:`CUT`, for its reader to skip and count.
+:data:`CUT`, for its reader to skip and count. A document nesting more than
+:data:`MAX_NESTING` elements is refused (the XML parser itself keeps every open element).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ DEPTH = 4  # the deepest path a reader asks about: ("rss", "channel", "item") + 
 TEXT_LIMIT = 256 * 1024  # characters kept per captured subtree: many times any body a submission may have
 NESTING = 32  # levels kept inside a captured subtree
 ELEMENTS = 2_000  # elements kept in one captured subtree
+MAX_NESTING = 1_000  # open elements at once: no export comes near; the parser keeps each one
 CUT = "xmlstream-cut"  # attribute of a captured subtree that went over one of the limits
 
 
@@ -86,8 +88,10 @@ class _Builder(ContentHandler):
         prefixes: Callable[[str], str],
         capture: Callable[[tuple[str, ...], str], bool],
         markers: frozenset[str],
+        label: str = "",
     ) -> None:
         super().__init__()
+        self.label = label
         self.prefixes = prefixes
         self.capture = capture
         self.markers = markers
@@ -96,7 +100,8 @@ class _Builder(ContentHandler):
         self.building: list[tuple[ET.Element, _Text]] = []  # kept elements of the subtree, and their text
         self.tails: dict[int, _Text] = {}  # by id of a kept element: the text after it
         self.ignored = 0  # open elements of the subtree beyond NESTING or ELEMENTS
-        self.kept = 0
+        self.kept = 0  # elements below the root's fields
+        self.fields = 0
         self.chars = 0
         self.started = 0
         self.ready: list[Event] = []
@@ -122,19 +127,26 @@ class _Builder(ContentHandler):
     def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: Any) -> None:  # noqa: N802
         if self.root is None:
             self.root = Root(name[0] or "", name[1], frozenset(self.declared))
+        if self.depth + len(self.building) + self.ignored >= MAX_NESTING:
+            raise MalformedInput(f"{self.label}, line {self._line()}: elements nested more than {MAX_NESTING} deep")
         if self.building:
-            if self.ignored or len(self.building) >= NESTING or self.kept >= ELEMENTS:
+            # The root's own fields (a post's thread, its dates) are kept whatever its body holds.
+            field = len(self.building) == 1
+            if self.ignored or len(self.building) >= NESTING or (self.fields if field else self.kept) >= ELEMENTS:
                 self.ignored += 1
                 self.building[0][0].set(CUT, "1")
                 return
             tag = self._tag(name)
             element = ET.SubElement(self.building[-1][0], tag)
-            self.kept += 1
+            if field:
+                self.fields += 1
+            else:
+                self.kept += 1
         else:
             tag = self._tag(name)
             if self.depth <= DEPTH and self.capture(tuple(self.path), tag):
                 element = ET.Element(tag)
-                self.started, self.kept, self.chars = self._line(), 1, 0
+                self.started, self.kept, self.fields, self.chars = self._line(), 0, 0, 0
             else:
                 if self.depth <= DEPTH and tag in self.markers:
                     self.ready.append(Start(self._line(), tuple(self.path), tag))
@@ -199,7 +211,7 @@ def events(
                 return name
         return f"{{{uri}}}"
 
-    builder = _Builder(prefix, capture, markers)
+    builder = _Builder(prefix, capture, markers, label)
     parser = create_parser()
     parser.setFeature(feature_namespaces, True)
     parser.setContentHandler(builder)
