@@ -108,9 +108,9 @@ def test_deeply_nested_elements_are_refused_in_linear_time_and_bounded_memory(tm
             original(self, *args)
             capture = self.capture
 
-            def counted(path: tuple[str, ...], tag: str) -> bool:
-                looked.append(len(path))
-                return bool(capture(path, tag))
+            def counted(where: tuple[str, ...], tag: str) -> bool:
+                looked.append(len(where))
+                return bool(capture(where, tag))
 
             self.capture = counted
 
