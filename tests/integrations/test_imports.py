@@ -293,3 +293,14 @@ def test_malformed_input_is_refused_with_its_line_and_nothing_is_imported(
     assert "not an Isso database" in run(runner, "import", "isso", str(not_isso), expect=1)
     with app.app_context():
         assert stored_entries() == 0
+
+
+def test_an_imported_body_is_held_to_the_live_submissions_limit(
+    runner: FlaskCliRunner, api: Api, tmp_path: Path
+) -> None:
+    long = DisqusPost(9200, 7001, "<p>" + "word " * 2_001 + "</p>", "2024-05-01T09:00:00Z", "Long")  # 10,012 chars
+    export = write(tmp_path / "long.xml", disqus_xml([STORM], [DISQUS_POSTS[1], long]))
+    output = run(runner, "import", "disqus", str(export))
+    assert "imported 1 entry into 1 article" in output
+    assert "1  a body longer than the 10,000 characters a submission may have" in output
+    assert [c["author"] for c in api.thread("2024-05-storm-hits")["items"]] == ["Bo"]
