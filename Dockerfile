@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# The comment service: gunicorn on port 8000, SQLite in the /data volume unless
+# The comment service: nginx on port 8000 in front of gunicorn on a unix socket (a slow
+# client never holds a gunicorn thread), SQLite in the /data volume unless
 # COMMENTS_DATABASE_URL names PostgreSQL. See README.md, "Deploy with Docker".
 
 # Stage 1: every wheel the service needs, its own included.
@@ -19,7 +20,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PORT=8000 \
     WEB_CONCURRENCY=2 \
-    COMMENTS_DATABASE_URL=sqlite:////data/comments.db
+    COMMENTS_DATABASE_URL=sqlite:////data/comments.db \
+    COMMENTS_TRUSTED_PROXIES=1
+# nginx from Debian (docker/serve.py runs it): the release's security updates come with
+# every rebuild, so the version is the distribution's rather than pinned here.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends nginx \
+    && rm -rf /var/lib/apt/lists/*
 # A system user that owns /data. Flask's instance folder of the installed package
 # (/usr/local/var/service-instance, where the generated secret key lives) points there too.
 RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent \
@@ -31,7 +39,8 @@ RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     pip install --no-cache-dir --no-index --find-links=/wheels /wheels/comments_service-*.whl
 WORKDIR /app
 COPY wsgi.py gunicorn.conf.py ./
-COPY --chmod=0755 docker/entrypoint.sh docker/healthcheck.py ./docker/
+COPY --chmod=0755 docker/entrypoint.sh docker/healthcheck.py docker/serve.py docker/metrics.py ./docker/
+COPY deploy/nginx/comments.conf.template deploy/nginx/standalone.conf ./deploy/nginx/
 USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 8000

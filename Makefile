@@ -13,8 +13,10 @@ $(BIN)/activate: pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.test-installed: $(BIN)/activate
+# The browser tests' axe-core comes from npm, pinned by tests/browser/package-lock.json.
+$(VENV)/.test-installed: $(BIN)/activate tests/browser/package-lock.json
 	$(BIN)/pip install --quiet -e '.[test]'
+	test -f tests/browser/node_modules/axe-core/axe.min.js || npm ci --prefix tests/browser --no-audit --no-fund
 	touch $@
 
 # Local use only: a moderator token for /admin/ unless you set your own.
@@ -41,6 +43,12 @@ migration: $(BIN)/activate
 	COMMENTS_DATABASE_URL=sqlite:///$(CURDIR)/instance/migration.db $(BIN)/flask --app wsgi db upgrade
 	COMMENTS_DATABASE_URL=sqlite:///$(CURDIR)/instance/migration.db $(BIN)/flask --app wsgi db migrate -m "$(m)"
 
+# How well the toxicity score agrees with people on a labelled sample of real comments
+# (tests/data/toxicity/SOURCE.md): precision, recall, and the threshold that balances them.
+.PHONY: eval-toxicity
+eval-toxicity: $(BIN)/activate
+	$(BIN)/python bench/eval_toxicity.py
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
 
@@ -56,12 +64,17 @@ fuzz: $(VENV)/.test-installed
 # Benchmarks, never part of `make test`: a fresh database, gunicorn (2 sync workers) and wrk
 # (installed from Debian when missing); the markdown table goes to bench/results/.
 # BENCH_ARGS passes options through, e.g. BENCH_ARGS="--quick" or "--db sqlite".
-.PHONY: bench bench-scale wrk
+# The peer, Isso 0.14, gets a virtualenv of its own (bench/.isso-venv) on the first run.
+.PHONY: bench bench-scale bench-viral bench-profile wrk nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
 
 bench: $(BIN)/activate wrk
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
@@ -69,3 +82,13 @@ bench: $(BIN)/activate wrk
 # Read latency at 10k, 100k and 1M comments: flat means at most 1.3x slower at 1M.
 bench-scale: $(BIN)/activate wrk
 	$(BIN)/python bench/run.py --scale $(BENCH_ARGS)
+
+# A viral story: PostgreSQL, Redis, two gunicorns behind deploy/nginx (Debian's nginx),
+# 64 connections on one article, with the proxy's cache and without; bench/results/viral.md.
+bench-viral: $(BIN)/activate wrk nginx
+	$(BIN)/python bench/viral.py $(BENCH_ARGS)
+
+# Where a request's CPU goes, in-process (cProfile): the cheap paths, the writes and the
+# duplicate check as one client's entries grow.
+bench-profile: $(BIN)/activate
+	$(BIN)/python bench/cpu_profile.py --dup $(BENCH_ARGS)

@@ -34,10 +34,13 @@ threads = 4
 timeout = 30  # a worker silent this long is killed and replaced
 graceful_timeout = 20  # SIGTERM: in-flight requests get this long to finish
 keepalive = 5
-# Batch counts take up to 100 article ids of up to 128 characters in the query string,
-# longer than gunicorn's default request line (4094) and its largest limit (8190); the
-# 64 KiB body limit and the app's own checks bound what a request may carry.
-limit_request_line = 0
+# A request line of up to 8 KiB (gunicorn's largest bound; 0 would mean none, and a 4 MB
+# line then cost a worker seconds of CPU). Longer is a 400 before the app sees it; batch
+# counts whose ids do not fit a GET belong in a POST body. The front proxy
+# (deploy/nginx/) has the same 8 KiB bound.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 control_socket_disable = True  # gunicorn >= 25: no socket under $HOME, which the container user lacks
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import shutil
@@ -28,6 +29,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import UTC
@@ -42,17 +44,29 @@ POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:543
 TOKEN = "bench-token"
 AUTH = f"Bearer {TOKEN}"
 
-# name, what it measures, Lua scenario, target ratio to the ceiling (None: no target)
-SCENARIOS: list[tuple[str, str, str, float | None]] = [
-    ("thread", "thread fetch (first 50 comments of an article with 200+)", "get", 0.15),
-    ("batch_counts", "batch counts (20 ids)", "batch_counts", 0.4),
-    ("counts", "single counts", "counts", 0.4),
-    ("reviews", "reviews page (50)", "get", 0.15),
-    ("not_modified", "conditional GET answered 304", "not_modified", 0.6),
-    ("submit", "comment submission (~400 chars, link, markup)", "submit", 0.09),
-    ("approve", "approve", "approve", 0.09),
+# name, what it measures, Lua scenario, target ratio to the ceiling on SQLite and on
+# PostgreSQL (None: no target); the targets of issue 18.
+SCENARIOS: list[tuple[str, str, str, tuple[float, float] | None]] = [
+    ("thread", "thread fetch (first 50 comments of an article with 200+)", "get", (0.6, 0.5)),
+    ("batch_counts", "batch counts (20 ids)", "batch_counts", (0.5, 0.4)),
+    ("counts", "single counts", "counts", (0.6, 0.5)),
+    ("reviews", "reviews page (50)", "get", (0.6, 0.5)),
+    ("not_modified", "conditional GET answered 304", "not_modified", (0.75, 0.65)),
+    ("submit", "comment submission (~400 chars, link, markup)", "submit", (0.1, 0.1)),
+    ("approve", "approve", "approve", (0.09, 0.08)),
     ("queue", "moderation queue page (50)", "get", None),
 ]
+
+# The peer: Isso 0.14 with its guard off, on the same comments, under the same gunicorn
+# flags. Our scenario -> what Isso is asked for the same job, its Lua scenario, and the
+# target of ours ÷ Isso (issue 18: a submission at least 1.5x Isso's rate on SQLite).
+ISSO_VERSION = "0.14.0"
+ISSO_VENV = BENCH / ".isso-venv"
+PEER: dict[str, tuple[str, str, float | None]] = {
+    "thread": ("GET /?uri=A&limit=50 (50 top-level comments and their replies)", "get", None),
+    "batch_counts": ("POST /count, a JSON list of 20 uris", "isso_counts", None),
+    "submit": ("POST /new?uri=demo-N, the same ~400 characters", "isso_submit", 1.5),
+}
 READS = ("thread", "batch_counts", "counts", "reviews", "not_modified", "queue")
 
 
@@ -80,6 +94,7 @@ class Result:
     p99_ms: float
     errors: int
     first_error: str = ""
+    answered_304: int = 0
 
 
 @dataclass
@@ -88,7 +103,23 @@ class Measured:
     size: Size
     rounds: dict[str, list[Result]] = field(default_factory=dict)
     ceilings: dict[str, list[Result]] = field(default_factory=dict)
+    peer: dict[str, list[Result]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    def target(self, targets: tuple[float, float] | None) -> float | None:
+        return None if targets is None else targets[0 if self.database == "sqlite" else 1]
+
+    def peer_ratio(self, name: str) -> float:
+        """Median over rounds of (our rate / Isso's rate measured just after it); infinite
+        when Isso answered nothing within the round."""
+        pairs = zip(self.rounds[name], self.peer[name], strict=True)
+        return statistics.median(
+            r.requests_per_s / p.requests_per_s if p.requests_per_s else math.inf for r, p in pairs
+        )
+
+    def peer_ceiling_ratio(self, name: str) -> float:
+        pairs = zip(self.peer[name], self.ceilings[name], strict=True)
+        return statistics.median(p.requests_per_s / c.requests_per_s for p, c in pairs)
 
     def ratio(self, name: str) -> float:
         """Median over rounds of (endpoint rate / ceiling rate measured just before it)."""
@@ -100,16 +131,23 @@ class Measured:
         pairs = zip(self.rounds[name], self.ceilings[name], strict=True)
         return statistics.median(r.p50_ms / c.p50_ms for r, c in pairs)
 
+    def median_peer(self, name: str, attr: str) -> float:
+        return float(statistics.median(getattr(r, attr) for r in self.peer[name]))
+
     def median(self, name: str, attr: str) -> float:
         if name == "ceiling":
             results = [r for runs in self.ceilings.values() for r in runs]
         else:
             results = self.rounds[name]
-        return statistics.median(getattr(r, attr) for r in results)
+        return float(statistics.median(getattr(r, attr) for r in results))
 
 
 def log(message: str) -> None:
     print(f"[bench {datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+# The master process of each server run.gunicorn started, by its base URL (for bench/viral.py).
+MASTERS: dict[str, int] = {}
 
 
 def free_port() -> int:
@@ -177,12 +215,15 @@ def fill(env: dict[str, str], size: Size) -> float:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], settings: list[str], chdir: Path) -> Iterator[str]:
+def gunicorn(
+    app: str, env: dict[str, str], settings: list[str], chdir: Path, probe: str = "", binary: Path = BIN
+) -> Iterator[str]:
     """``gunicorn app`` with the bench's settings only: ``-c /dev/null`` so that no
-    ./gunicorn.conf.py is read, the same flags for the service and for the ceiling."""
+    ./gunicorn.conf.py is read, the same flags for the service, the ceiling and Isso.
+    ``probe``: the path that answers 200 once it is up; ``binary``: the virtualenv's bin."""
     port = free_port()
     metrics = tempfile.mkdtemp(prefix="bench-metrics-")
-    cmd = [str(BIN / "gunicorn"), "-c", "/dev/null", "--bind", f"127.0.0.1:{port}", *settings, app]
+    cmd = [str(binary / "gunicorn"), "-c", "/dev/null", "--bind", f"127.0.0.1:{port}", *settings, app]
     logfile = open(chdir / f".bench-gunicorn-{port}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
         cmd,
@@ -199,14 +240,16 @@ def gunicorn(app: str, env: dict[str, str], settings: list[str], chdir: Path) ->
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {process.returncode}: see {logfile.name}")
             try:
-                urllib.request.urlopen(base + ("/healthz" if app == "wsgi:app" else "/"), timeout=2)
+                urllib.request.urlopen(base + (probe or ("/healthz" if app == "wsgi:app" else "/")), timeout=2)
                 break
             except OSError:  # refused, reset, timed out (URLError is an OSError)
                 if time.monotonic() > deadline:
                     raise TimeoutError("gunicorn did not start") from None
                 time.sleep(0.2)
+        MASTERS[base] = process.pid
         yield base
     finally:
+        MASTERS.pop(base, None)
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=30)
@@ -228,6 +271,88 @@ def fetch(base: str, path: str, headers: dict[str, str] | None = None) -> tuple[
         return error.code, dict(error.headers), None
 
 
+# -- the peer: Isso ----------------------------------------------------------------------------
+
+ISSO_SCHEMA = """
+import sys
+from isso import config
+from isso.db import SQLite3
+conf = config.load(config.default_file())
+conf.set("general", "dbpath", sys.argv[1])
+SQLite3(sys.argv[1], conf)  # creates the tables, triggers and user_version Isso expects
+"""
+
+
+def isso_venv() -> Path:
+    """bench/.isso-venv (git-ignored), made when missing: Isso from PyPI pins its own
+    Werkzeug and Jinja, so it never shares the service's environment (as in
+    tests/integrations/conftest.py), and the gunicorn version of ours."""
+    from importlib.metadata import version
+
+    marker = ISSO_VENV / f".installed-isso-{ISSO_VERSION}"
+    if not marker.exists():
+        log(f"making {ISSO_VENV.relative_to(ROOT)} with isso=={ISSO_VERSION} from PyPI")
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(ISSO_VENV)], check=True, timeout=120)
+        pip = [str(ISSO_VENV / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, f"isso=={ISSO_VERSION}", f"gunicorn=={version('gunicorn')}"], check=True, timeout=900)
+        marker.touch()
+    return ISSO_VENV / "bin"
+
+
+def seed_isso(url: str, workdir: Path, bin_: Path) -> tuple[Path, int]:
+    """Isso's SQLite database with every approved comment of ours, written directly with
+    Isso's own schema (through its API that would be one pbkdf2 and one markdown render per
+    comment: minutes for 100,000). Isso nests one level deep, so a reply hangs under its
+    top-level comment (our root_id). Isso stores the source text and renders it on fetch."""
+    import sqlite3
+
+    import sqlalchemy
+
+    path = workdir / "isso.db"
+    subprocess.run([str(bin_ / "python"), "-c", ISSO_SCHEMA, str(path)], check=True, timeout=60)
+    engine = sqlalchemy.create_engine(url)
+    query = sqlalchemy.text(
+        "SELECT id, article_id, root_id, author, email, body_source, created_at FROM entry"
+        " WHERE kind = 'comment' AND status = 'approved' ORDER BY id"
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    engine.dispose()
+    voters = bytes(256)  # Isso's empty Bloom filter of voters
+    with sqlite3.connect(path) as db:
+        db.executemany("INSERT INTO threads (uri, title) VALUES (?, ?)", [(a, a) for a in sorted({r[1] for r in rows})])
+        tid = dict(db.execute("SELECT uri, id FROM threads").fetchall())
+
+        def when(value: object) -> float:
+            stamp = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+            return stamp.replace(tzinfo=stamp.tzinfo or UTC).timestamp()
+
+        db.executemany(
+            "INSERT INTO comments (tid, id, parent, created, modified, mode, remote_addr, text, author, email,"
+            " website, voters, notification) VALUES (?, ?, ?, ?, NULL, 1, '127.0.0.0', ?, ?, ?, NULL, ?, 0)",
+            [(tid[r[1]], r[0], r[2], when(r[6]), r[5], r[3], r[4], voters) for r in rows],
+        )
+    return path, len(rows)
+
+
+@contextmanager
+def isso(url: str, workdir: Path, settings: list[str], host: str) -> Iterator[tuple[str, int]]:
+    """Isso on 127.0.0.1 with the same comments as ``url``, its guard (rate limits, reply
+    rules) off and moderation off, as in issue 6's comparison."""
+    bin_ = isso_venv()
+    started = time.monotonic()
+    dbpath, count = seed_isso(url, workdir, bin_)
+    log(f"isso: {count:,} comments seeded in {time.monotonic() - started:.1f} s")
+    cfg = workdir / "isso.cfg"
+    cfg.write_text(
+        f"[general]\ndbpath = {dbpath}\nhost = {host}\n\n[moderation]\nenabled = false\n\n"
+        "[guard]\nenabled = false\n\n[server]\nlisten = http://127.0.0.1:8080/\n"
+    )
+    env = {"PATH": os.environ.get("PATH", ""), "ISSO_SETTINGS": str(cfg)}
+    with gunicorn("isso.run:application", env, settings, workdir, probe="/config", binary=bin_) as base:
+        yield base, count
+
+
 # -- load -----------------------------------------------------------------------------------
 
 
@@ -240,9 +365,10 @@ def script(name: str, values: dict[str, str], workdir: Path) -> Path:
     return path
 
 
-def wrk(url: str, lua: Path, seconds: float, connections: int, threads: int) -> Result:
-    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "10s", "-s", str(lua)]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+def wrk(url: str, lua: Path, seconds: float, connections: int, threads: int, timeout: float = 10) -> Result:
+    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", f"{timeout:g}s"]
+    cmd += ["-s", str(lua)]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + timeout + 60, check=True).stdout
     line = next(line for line in out.splitlines() if line.startswith("BENCH "))
     first_error = next((line[12:] for line in out.splitlines() if line.startswith("FIRST_ERROR ")), "")
     data = json.loads(line[len("BENCH ") :])
@@ -252,6 +378,7 @@ def wrk(url: str, lua: Path, seconds: float, connections: int, threads: int) -> 
         p99_ms=data["p99_us"] / 1000,
         errors=data["status_errors"] + data["socket_errors"],
         first_error=first_error,
+        answered_304=data.get("answered_304", 0),
     )
 
 
@@ -330,8 +457,15 @@ class Target:
             available = len(ids.read_text().split())
         return url, script(lua_name, values, self.workdir), available
 
+    def prepare_peer(self, name: str, peer_base: str) -> tuple[str, Path]:
+        """Isso's side of scenario ``name``: the same article, the same random articles."""
+        values = {"ARTICLES": str(self.size.articles), "BATCH": "20", "AUTH": "", "NONCE": self.nonce}
+        _, lua_name, _ = PEER[name]
+        url = f"{peer_base}/?uri={self.thread}&limit=50" if name == "thread" else peer_base
+        return url, script(lua_name, values, self.workdir)
 
-def measure(kind: str, size: Size, opts: Options, only: tuple[str, ...] | None = None) -> Measured:
+
+def measure(kind: str, size: Size, opts: Options, only: tuple[str, ...] | None = None, peer: bool = False) -> Measured:
     """Fill a fresh database of ``kind``, then rounds of: for each scenario, the ceiling and
     the endpoint back to back (the ratio of each pair is what counts: a noisy neighbour
     slows both)."""
@@ -349,7 +483,12 @@ def measure(kind: str, size: Size, opts: Options, only: tuple[str, ...] | None =
             replies = sum(len(i["replies"]) for i in body["items"])
             measured.notes.append(f"thread: {target.thread} (50 top-level comments, {replies} replies on the page)")
             measured.notes.append(f"reviews: {target.reviews}")
-            with gunicorn("ceiling:app", env, opts.settings, BENCH) as ceiling_base:
+            with (
+                gunicorn("ceiling:app", env, opts.settings, BENCH) as ceiling_base,
+                isso(url, workdir, opts.settings, base) if peer else nullcontext((None, 0)) as (peer_base, seeded),
+            ):
+                if peer_base:
+                    measured.notes.append(f"Isso {ISSO_VERSION}: the same {seeded:,} approved comments")
                 ceiling_lua = script("get", {"AUTH": ""}, workdir)
 
                 def ceiling(seconds: float) -> Result:
@@ -372,6 +511,21 @@ def measure(kind: str, size: Size, opts: Options, only: tuple[str, ...] | None =
                                 f"{name} round {round_ + 1}: {result.errors} errors, first: {result.first_error}"
                             )
                         measured.rounds.setdefault(name, []).append(result)
+                        if peer_base and name in PEER:
+                            peer_url, peer_lua = target.prepare_peer(name, peer_base)
+                            if round_ == 0 and name == "batch_counts":
+                                wrk(peer_url, peer_lua, 1, opts.connections, opts.threads)  # warm-up
+                            # Isso's thread page takes seconds (a pbkdf2 hash and a markdown render per
+                            # comment): a longer round, a longer timeout, so that some answers arrive.
+                            slow = name == "thread"
+                            length, timeout = (max(opts.seconds, 15), 60) if slow else (opts.seconds, 10)
+                            theirs = wrk(peer_url, peer_lua, length, opts.connections, opts.threads, timeout)
+                            if theirs.errors:
+                                measured.notes.append(
+                                    f"Isso {name} round {round_ + 1}: {theirs.errors} errors, "
+                                    f"first: {theirs.first_error}"
+                                )
+                            measured.peer.setdefault(name, []).append(theirs)
     return measured
 
 
@@ -402,18 +556,42 @@ def table(results: list[Measured]) -> str:
         for m in results
     )
     lines.append(row + " |")
-    for name, label, _, target in SCENARIOS:
+    for name, label, _, targets in SCENARIOS:
         if name not in results[0].rounds:
             continue
         cells = []
         for m in results:
+            target = m.target(targets)
             ratio = m.ratio(name)
             mark = "" if target is None else (" ✓" if ratio >= target else " ✗")
             cells.append(
                 f"{m.median(name, 'requests_per_s'):,.0f} | {m.median(name, 'p50_ms'):.2f} / "
                 f"{m.median(name, 'p99_ms'):.2f} | {ratio:.3f}{mark}"
             )
-        lines.append(f"| {label} | {'≥ ' + str(target) if target else '-'} | " + " | ".join(cells) + " |")
+        wanted = "-" if targets is None else " / ".join(f"≥ {t}" for t in targets[: len(results)])
+        lines.append(f"| {label} | {wanted} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def peer_table(results: list[Measured]) -> str:
+    """Isso beside us: each as a ratio to the ceiling of its round, and ours ÷ Isso."""
+    lines = [
+        f"| scenario | Isso {ISSO_VERSION} request | database | Isso req/s | Isso p50 / p99 ms | Isso ÷ ceiling "
+        "| ours ÷ ceiling | ours ÷ Isso | target |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    labels = {name: label for name, label, _, _ in SCENARIOS}
+    for m in results:
+        for name, (request, _, target) in PEER.items():
+            if name not in m.peer:
+                continue
+            ratio = m.peer_ratio(name)
+            wanted = "-" if target is None else f"≥ {target}{' ✓' if ratio >= target else ' ✗'}"
+            lines.append(
+                f"| {labels[name]} | `{request}` | {m.database} | {m.median_peer(name, 'requests_per_s'):,.1f} | "
+                f"{m.median_peer(name, 'p50_ms'):.2f} / {m.median_peer(name, 'p99_ms'):.2f} | "
+                f"{m.peer_ceiling_ratio(name):.3f} | {m.ratio(name):.3f} | {ratio:.2f} | {wanted} |"
+            )
     return "\n".join(lines)
 
 
@@ -448,6 +626,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread)")
     parser.add_argument("--redis", default=None, help="COMMENTS_REDIS_URL for the service (default: in-process)")
     parser.add_argument("--only", default=None, help="comma-separated scenarios, e.g. thread,counts")
+    parser.add_argument(
+        "--no-isso", action="store_true", help="skip the peer (Isso 0.14 in bench/.isso-venv, on the SQLite run)"
+    )
     parser.add_argument("--out", type=Path, default=None, help="markdown file (default: bench/results/...)")
     args = parser.parse_args()
 
@@ -494,11 +675,18 @@ def main() -> int:
     else:
         kinds = ["sqlite", "postgresql"] if args.db in (None, "both") else [args.db]
         size = QUICK if quick else FULL
-        results = [measure(kind, size, opts, only) for kind in kinds]
+        results = [measure(kind, size, opts, only, peer=kind == "sqlite" and not args.no_isso) for kind in kinds]
         notes = "\n".join(f"- {m.database}: {'; '.join(m.notes)}" for m in results)
-        report = "\n".join(
-            [f"## Benchmark ({size.label}, {size.articles:,} articles)", "", *header, "", table(results), "", notes]
-        )
+        sections = [f"## Benchmark ({size.label}, {size.articles:,} articles)", "", *header, "", table(results)]
+        if any(m.peer for m in results):
+            sections += [
+                "",
+                f"### Beside Isso {ISSO_VERSION} (its guard and moderation off, SQLite, the same comments and "
+                "gunicorn flags; measured right after ours in each round)",
+                "",
+                peer_table(results),
+            ]
+        report = "\n".join([*sections, "", notes])
         out = args.out or BENCH / "results" / ("quick.md" if quick else "latest.md")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report + "\n")

@@ -1,6 +1,8 @@
 #!/bin/sh
-# The container's start: bring the database schema to the newest version, then serve with
-# gunicorn (settings in gunicorn.conf.py). Given a command instead, run that, e.g.
+# The container's start: bring the database schema to the newest version, then serve:
+# nginx on $PORT in front of gunicorn on a unix socket (docker/serve.py; gunicorn's
+# settings in gunicorn.conf.py, nginx's in deploy/nginx/). Given a command instead, run
+# that, e.g.
 #   docker run --rm IMAGE flask --app wsgi db upgrade
 set -eu
 cd "$(dirname "$0")/.."
@@ -14,4 +16,4 @@ case "${WEB_CONCURRENCY:-2}" in
         exit 1 ;;
 esac
 flask --app wsgi db upgrade
-exec gunicorn --config gunicorn.conf.py wsgi:app
+exec python docker/serve.py

@@ -21,10 +21,12 @@ from flask.cli import AppGroup
 from flask.cli import with_appcontext
 
 from .domain import articles
+from .integrations import commento
 from .integrations import disqus
 from .integrations import files
 from .integrations import isso
 from .integrations import jsonl
+from .integrations import remark42
 from .integrations import wordpress
 from .integrations.articles import RULES
 from .integrations.articles import ArticleRule
@@ -89,7 +91,9 @@ def purge(older_than: str) -> None:
 
 # -- moving in and out: import, export, webhooks -----------------------------------------
 
-imports_group = AppGroup("import", help="Bring in entries from Disqus, WordPress, Isso or this service's export.")
+imports_group = AppGroup(
+    "import", help="Bring in entries from Disqus, WordPress, Isso, Remark42, Commento or this service's export."
+)
 
 
 @contextmanager
@@ -128,7 +132,7 @@ def _run_import(
         summary = imports.run(source, read, article_rule, dry_run, _progress, total)
     except (MalformedInput, imports.ImportFailed) as error:
         raise click.ClickException(
-            f"{error}\nNothing of it was imported." if isinstance(error, MalformedInput) else str(error)
+            f"{error} - nothing of it was imported" if isinstance(error, MalformedInput) else str(error)
         ) from None
     for line in summary.lines():
         click.echo(line)
@@ -168,6 +172,24 @@ def import_isso(database: Path, rule: str, mapping: Path | None, dry_run: bool) 
     except MalformedInput as error:
         raise click.ClickException(str(error)) from None
     _run_import("Isso database", lambda advance: isso.read(database, advance), total, rule, mapping, dry_run)
+
+
+@imports_group.command("remark42")
+@click.argument("backup_file", type=_FILE)
+@_import_options
+def import_remark42(backup_file: Path, rule: str, mapping: Path | None, dry_run: bool) -> None:
+    """A Remark42 backup (its backup folder's backup-<site>-<date>.gz, or an admin export)."""
+    read = files.records_of(backup_file, remark42.read)
+    _run_import("Remark42 backup", read, _size(backup_file), rule, mapping, dry_run)
+
+
+@imports_group.command("commento")
+@click.argument("export_file", type=_FILE)
+@_import_options
+def import_commento(export_file: Path, rule: str, mapping: Path | None, dry_run: bool) -> None:
+    """A Commento or Comentario JSON export (Dashboard, General, Export data; gzipped or not)."""
+    read = files.records_of(export_file, commento.reader(lambda: export_file.open("rb")))
+    _run_import("Commento export", read, _size(export_file), rule, mapping, dry_run)
 
 
 @imports_group.command("jsonl")

@@ -17,6 +17,7 @@ from .domain import automod
 from .domain import limits
 from .domain import webhooks
 from .domain import wordlists
+from .domain.moderation import Status
 
 MAX_BODY_BYTES = 64 * 1024
 DEFAULT_RATE_LIMIT = "10/minute;200/day"
@@ -124,6 +125,38 @@ def _count(environ: Mapping[str, str], name: str) -> int | None:
     return int(value)
 
 
+def _threshold(environ: Mapping[str, str], name: str) -> float | None:
+    """A toxicity score above 0 and at most 1, or ``off``."""
+    value = environ[name].strip().lower()
+    if value == "off":
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number <= 1:
+        raise ConfigError(f"{name} must be a toxicity score above 0 and at most 1, e.g. 0.8, or 'off'")
+    return number
+
+
+def _toxicity(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The toxicity rules' thresholds (see domain/toxicity.py for the score)."""
+    policy: dict[str, Any] = {}
+    if environ.get("COMMENTS_TOXICITY_HOLD", "").strip():
+        policy["toxicity_hold"] = _threshold(environ, "COMMENTS_TOXICITY_HOLD")
+    if environ.get("COMMENTS_TOXICITY_REFUSE", "").strip():
+        policy["toxicity_refuse"] = _threshold(environ, "COMMENTS_TOXICITY_REFUSE")
+    if status := environ.get("COMMENTS_TOXICITY_REFUSE_AS", "").strip().lower():
+        if status not in (Status.SPAM, Status.REJECTED):
+            raise ConfigError("COMMENTS_TOXICITY_REFUSE_AS must be 'spam' or 'rejected'")
+        policy["toxicity_refuse_status"] = Status(status)
+    hold = policy.get("toxicity_hold", automod.Policy.toxicity_hold)
+    refuse = policy.get("toxicity_refuse")
+    if refuse is not None and hold is not None and refuse <= hold:
+        raise ConfigError(f"COMMENTS_TOXICITY_REFUSE must be above COMMENTS_TOXICITY_HOLD ({hold:g})")
+    return policy
+
+
 def _words(value: str) -> wordlists.WordList:
     """Comma-separated words and phrases; ``default`` adds the built-in profanity list,
     ``none`` is the empty list; a trailing ``*`` matches every word it begins."""
@@ -153,6 +186,7 @@ def moderation_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         policy["max_links"] = links
     if (trusted := _count(environ, "COMMENTS_TRUSTED_AFTER")) is not None:
         policy["trusted_after"] = trusted
+    policy.update(_toxicity(environ))
     if policy:
         policy.setdefault("suspect", wordlists.default_suspect_words())
         config["MODERATION_POLICY"] = automod.Policy(**policy)

@@ -11,8 +11,15 @@ end
 
 -- The first failed answer of each thread, for the report (wrk only counts them).
 first_error = ""
+answered_304 = 0
 
 function response(status, headers, body)
+  if on_response ~= nil then
+    on_response(status, headers, body)  -- a scenario's own bookkeeping (viral.lua)
+  end
+  if status == 304 then
+    answered_304 = answered_304 + 1
+  end
   if status >= 400 and first_error == "" then
     first_error = status .. " " .. string.sub(body or "", 1, 200)
   end
@@ -26,9 +33,13 @@ function done(summary, latency, requests)
       break
     end
   end
+  local n304 = 0
+  for _, thread in ipairs(threads) do
+    n304 = n304 + (thread:get("answered_304") or 0)
+  end
   local e = summary.errors
   io.write(string.format(
-    'BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "status_errors": %d, "socket_errors": %d}\n',
+    'BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "status_errors": %d, "socket_errors": %d, "answered_304": %d}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), e.status,
-    e.connect + e.read + e.write + e.timeout))
+    e.connect + e.read + e.write + e.timeout, n304))
 end

@@ -2,8 +2,9 @@
 published, held for a moderator or marked as spam. The first rule that decides wins; the
 decision and its rule go to the audit log, and a moderator can always reverse it.
 
-Order: honeypot and banned words (spam) > trusted author (publish) > suspect words, too
-many links, shouting (hold) > the moderation mode (``pre``: hold, ``post``: publish).
+Order: honeypot, banned words and a very high toxicity score (spam or rejected, when set)
+> trusted author (publish) > suspect words, a high toxicity score, too many links, shouting
+(hold) > the moderation mode (``pre``: hold, ``post``: publish).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class Policy:
     shouting_min_letters: int = 20
     shouting_ratio: float = 0.7
     trusted_after: int = 0  # approved entries that make an author trusted; 0: off
+    toxicity_hold: float | None = 0.8  # a toxicity score at or over this holds; None: off
+    toxicity_refuse: float | None = None  # at or over this: ``toxicity_refuse_status``
+    toxicity_refuse_status: Status = Status.SPAM
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Submission:
     honeypot: str | None = None
     approved_before: int = 0
     refused_before: int = 0
+    toxicity: float | None = None  # see domain/toxicity.py; None: not scored or not English
 
 
 @dataclass(frozen=True)
@@ -63,16 +68,31 @@ def _shouting(text: str, policy: Policy) -> bool:
     return sum(c.isupper() for c in letters) / len(letters) >= policy.shouting_ratio
 
 
+def _at_or_over(score: float | None, threshold: float | None) -> str | None:
+    """``"toxicity 0.93 >= 0.8"`` when ``score`` reaches ``threshold``; the score shown is
+    never rounded below the threshold."""
+    if score is None or threshold is None or score < threshold:
+        return None
+    shown = f"{score:.2f}"
+    if float(shown) < threshold:
+        shown = repr(score)
+    return f"toxicity {shown} >= {threshold:g}"
+
+
 def decide(s: Submission, policy: Policy) -> Verdict:
     text = " ".join(filter(None, (s.author, s.title, s.body_source)))
     if s.honeypot:
         return Verdict(Status.SPAM, "honeypot", "The hidden form field was filled in.")
     if word := policy.banned.find(text):
         return Verdict(Status.SPAM, "banned-words", f"Contains the banned word {word!r}.")
+    if detail := _at_or_over(s.toxicity, policy.toxicity_refuse):
+        return Verdict(policy.toxicity_refuse_status, "toxicity-refuse", detail)
     if policy.trusted_after and s.approved_before >= policy.trusted_after and not s.refused_before:
         return Verdict(Status.APPROVED, "trusted-author", f"{s.approved_before} published entries, none refused.")
     if word := policy.suspect.find(text):
         return Verdict(Status.PENDING, "suspect-words", f"Contains {word!r}.")
+    if detail := _at_or_over(s.toxicity, policy.toxicity_hold):
+        return Verdict(Status.PENDING, "toxicity", detail)
     links = len(_LINK.findall(s.body_html))
     if links > policy.max_links:
         return Verdict(Status.PENDING, "links", f"{links} links (more than {policy.max_links}).")

@@ -31,6 +31,14 @@ FIRST_RETRY = timedelta(seconds=30)
 LAST_RETRY = timedelta(hours=6)
 
 
+def slack_escape(text: str) -> str:
+    """Text that Slack-style chat tools show as written. Slack reads ``&``, ``<`` and ``>``
+    as control characters (``<!channel>`` notifies a whole channel, ``<https://x|label>``
+    is a link with any label) and shows ``&amp;``, ``&lt;`` and ``&gt;`` as the characters;
+    nothing else is encoded (https://api.slack.com/reference/surfaces/formatting#escaping)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def signature(secret: str, timestamp: int, body: bytes) -> str:
     """The header value: ``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body>``. The
     timestamp is signed with the body, so an old delivery cannot be replayed as new."""

@@ -43,16 +43,40 @@ _LEET = str.maketrans(
 _INVISIBLE = re.compile(f"[{INVISIBLE}\u034f\u17b4\u17b5\u180b-\u180d\u2065\ufe00-\ufe0f]")
 _TOKEN = re.compile(r"[a-z0-9@$+!|]+")
 _RUN = re.compile(r"(.)\1{2,}")
+# Digits that end a word are a number (N19, mp3, covid19, Windows 10), not letters: read as
+# leetspeak, the postcode "n19" was "nig". Digits followed by a letter still are (sh1t, a55hole).
+_NUMBER_AT_END = re.compile(r"[0-9]+$")
 MAX_PHRASE = 4
 MAX_SPELLED = 24
 
 
+@lru_cache(maxsize=1)
+def _unicode_confusables() -> dict[int, str]:
+    """Unicode's confusables (UTS #39, as the confusable-homoglyphs package ships them):
+    each character that looks like one Latin letter, mapped to it (``Ꭺ``, ``ꓮ``, ``ɑ``,
+    ``ı``, capital ``М``). Loaded on the first text that is not ASCII."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    table: dict[int, str] = {}
+    for char, entries in confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        latin = [e["c"] for e in entries if len(e["c"]) == 1 and e["c"].isascii() and e["c"].isalpha()]
+        if latin:
+            table[ord(char)] = latin[0]
+    return table
+
+
 def fold(text: str) -> str:
-    """Case-folded, accent-free, Latin look-alikes, no invisible characters."""
+    """Case-folded, accent-free, Latin look-alikes, no invisible characters. Compatibility
+    forms first (``𝐀`` is ``A``), then Unicode's confusables on the letters as written
+    (capital ``М`` looks like ``M``, small ``м`` does not), then case, then our own table of
+    the small letters that pass for Latin ones in leetspeak (``м``, ``т``, ``в``)."""
     if text.isascii():
         return text.lower()
-    text = _INVISIBLE.sub("", text)
-    text = unicodedata.normalize("NFKD", text.casefold())
+    text = unicodedata.normalize("NFKD", _INVISIBLE.sub("", text))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFKD", text.translate(_unicode_confusables()).casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.translate(_CONFUSABLES)
 
@@ -62,10 +86,12 @@ def _variants(token: str) -> frozenset[str]:
     """A token as a reader may have meant it: leetspeak read as letters (``1`` and ``|``
     as i or l, ``!`` as i), and stretched letters squeezed."""
     token = token.strip("!|+") or token  # "now!" is a word and an exclamation mark
-    base = token.translate(_LEET)
+    number = _NUMBER_AT_END.search(token)
+    word, tail = (token[: number.start()], number.group()) if number else (token, "")
+    base = word.translate(_LEET)
     forms = {
-        base.replace("1", "i").replace("|", "i").replace("!", "i"),
-        base.replace("1", "l").replace("|", "l").replace("!", "i"),
+        base.replace("1", "i").replace("|", "i").replace("!", "i") + tail,
+        base.replace("1", "l").replace("|", "l").replace("!", "i") + tail,
     }
     forms |= {_RUN.sub(r"\1", f) for f in forms if _RUN.search(f)}
     forms |= {_RUN.sub(r"\1\1", f) for f in forms if _RUN.search(f)}

@@ -1,5 +1,10 @@
 """Disqus' XML export (Admin → Moderation → Export): ``<thread>`` elements (pages) first,
-then one ``<post>`` per comment naming its thread and parent by ``dsq:id``."""
+then one ``<post>`` per comment naming its thread and parent by ``dsq:id``.
+
+Origins are ``disqus:<forum>:<post id>`` (the forum is the thread's ``<forum>``);
+versions before 2026-12 wrote ``disqus:<post id>``, which is kept as the legacy origin so a
+re-import recognises what they imported. A post whose thread is not in the file (Disqus
+leaves them in when a thread was deleted) is skipped and counted."""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from typing import IO
 
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from . import formats
+from .records import TOO_LARGE
 from .records import Gone
 from .records import MalformedInput
 from .records import Page
@@ -20,6 +27,7 @@ from .xmlstream import text
 
 LABEL = "Disqus export"
 NAMESPACES = {"http://disqus.com": "", "http://disqus.com/disqus-internals": "dsq"}
+NO_THREAD = "its thread is not in the file"
 
 
 def _flag(value: str | None) -> bool:
@@ -33,8 +41,15 @@ def _ref(element: Captured, child: str) -> str | None:
 
 def read(file: IO[bytes], advance: Callable[[int], None] = lambda n: None) -> Iterator[Record | Gone]:
     # Pages by Disqus thread id: one small entry per page, not per comment.
-    threads: dict[str, Page] = {}
-    stream = events(file, LABEL, NAMESPACES, lambda path, tag: path == ("disqus",) and tag in ("thread", "post"))
+    threads: dict[str, tuple[str, Page]] = {}  # by id: (forum, page)
+    stream = events(
+        file,
+        LABEL,
+        NAMESPACES,
+        lambda path, tag: path == ("disqus",) and tag in ("thread", "post"),
+        advance=advance,
+        root=formats.check_root(LABEL, "disqus"),
+    )
     for event in stream:
         if not isinstance(event, Captured):
             continue
@@ -43,15 +58,23 @@ def read(file: IO[bytes], advance: Callable[[int], None] = lambda n: None) -> It
         if not key:
             raise MalformedInput(f"{where}: <{element.tag}> has no dsq:id")
         if element.tag == "thread":
-            threads[key] = Page(url=(text(element, "link") or "").strip() or None, identifier=text(element, "id"))
+            page = Page(url=(text(element, "link") or "").strip() or None, identifier=text(element, "id"))
+            threads[key] = ((text(element, "forum") or "").strip()[:60], page)
             continue
         thread = _ref(event, "thread")
-        if thread is None or thread not in threads:
-            raise MalformedInput(f"{where}: post {key} names thread {thread}, which comes nowhere before it")
+        forum, page = threads.get(thread or "", ("", Page()))
+        prefix = f"disqus:{forum}:" if forum else "disqus:"
         parent = _ref(event, "parent")
-        origin, parent_origin = f"disqus:{key}", f"disqus:{parent}" if parent else None
+        origin, parent_origin = prefix + key, (prefix + parent if parent else None)
+        legacy = f"disqus:{key}" if forum else None
+        if thread is None or thread not in threads:
+            yield Gone(origin, parent_origin, NO_THREAD, legacy)
+            continue
+        if element.get(formats.CUT):
+            yield Gone(origin, parent_origin, TOO_LARGE, legacy)
+            continue
         if _flag(text(element, "isDeleted")):
-            yield Gone(origin, parent_origin, "deleted at the source")
+            yield Gone(origin, parent_origin, "deleted at the source", legacy)
             continue
         status = Status.APPROVED
         if _flag(text(element, "isSpam")):
@@ -65,7 +88,7 @@ def read(file: IO[bytes], advance: Callable[[int], None] = lambda n: None) -> It
             email = text(author, "email")
         yield Record(
             origin=origin,
-            page=threads[thread],
+            page=page,
             kind=Kind.COMMENT,
             status=status,
             author=name or "",
@@ -74,4 +97,5 @@ def read(file: IO[bytes], advance: Callable[[int], None] = lambda n: None) -> It
             created_at=parse_time(text(element, "createdAt"), f"{where}: post {key}"),
             where=f"{where} (post {key})",
             parent=parent_origin,
+            legacy=legacy,
         )

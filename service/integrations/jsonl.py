@@ -21,6 +21,7 @@ from .records import parse_time
 FORMAT = "comments-service/entries"
 VERSION = 1
 LABEL = "JSON Lines export"
+MAX_LINE = 1024 * 1024  # bytes: an entry is a few tens of kilobytes at most
 
 
 def header(exported_at: datetime, scope: dict[str, str]) -> str:
@@ -77,9 +78,13 @@ def _record(item: dict[str, Any], where: str) -> Record:
 
 
 def read(file: IO[bytes], advance: Callable[[int], None] = lambda n: None) -> Iterator[Record]:
-    for number, raw in enumerate(file, start=1):
+    number = 0
+    while raw := file.readline(MAX_LINE + 1):  # a bounded line at a time
+        number += 1
         advance(len(raw))
         where = f"{LABEL}, line {number}"
+        if len(raw) > MAX_LINE:
+            raise MalformedInput(f"{where}: longer than {MAX_LINE:,} bytes")
         if not raw.strip():
             continue
         try:

@@ -26,19 +26,21 @@ class Page:
 
 @dataclass(frozen=True)
 class Record:
-    origin: str  # stable and unique per source: "disqus:123"
+    origin: str  # stable and unique per source: "disqus:news-example:123"
     page: Page
     kind: Kind
     status: Status
     author: str
     email: str | None
-    body: str  # as the source stored it (text or HTML): sanitized on import
+    body: str  # as the source stored it (text, HTML or Markdown)
     created_at: datetime
     where: str  # for messages: "line 120", "comment 7"
     parent: str | None = None  # the origin of the comment it answers
     rating: int | None = None
     title: str | None = None
     updated_at: datetime | None = None
+    html: str | None = None  # the body rendered to HTML (Markdown sources): sanitized on import, else body is
+    legacy: str | None = None  # the origin an earlier version of this service gave it ("isso:7")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class Gone:
     origin: str
     parent: str | None
     reason: str
+    legacy: str | None = None
+
+
+TOO_LARGE = "larger than an export entry may be (cut while reading)"
 
 
 def utc(moment: datetime) -> datetime:

@@ -10,8 +10,12 @@
    imported whole or not at all; an import that stops half-way is finished by running it
    again.
 
-Idempotent: every imported origin (``disqus:123``) is remembered in ``imported_origin``, and
-an origin seen before is skipped, even when its entry has since been erased.
+Idempotent: every imported origin (``disqus:news-example:123``) is remembered in
+``imported_origin``, and an origin seen before is skipped, even when its entry has since been
+erased. A record may name its *legacy* origin, the one an earlier version gave it
+(``isso:7`` before origins named their Isso database): it counts as already imported when
+that origin was imported and its entry, if it still exists, is the same one (same article and
+creation time; a second source that happened to have the same old origin is imported).
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ NO_ARTICLE = "no article id from the page's URL or identifier"
 NO_TEXT = "no visible text once sanitized"
 NO_RATING = "a review without a 1 to 5 rating"
 SECOND_REVIEW = "a second review by one email address on one article"
+TOO_LONG = f"a body longer than the {limits.BODY:,} characters a submission may have"
 
 
 class ImportFailed(Exception):
@@ -82,6 +87,7 @@ class Summary:
     skipped: Counter[str] = field(default_factory=Counter)  # by reason
     articles: int = 0
     promoted: int = 0  # replies whose parent was not imported, placed at the top level
+    read: int = 0  # records and skipped entries the source held
 
     @property
     def total(self) -> int:
@@ -92,6 +98,8 @@ class Summary:
         kinds = ", ".join(_plural(n, kind) for kind, n in sorted(self.imported.items()))
         statuses = ", ".join(f"{n} {status}" for status, n in sorted(self.statuses.items()))
         detail = f" ({kinds}; {statuses})" if kinds else ""
+        if not self.read:
+            return [f"{self.source}: it holds no comments; nothing to import"]
         out = [f"{self.source}: {verb} {_plural(self.total, 'entry')} into {_plural(self.articles, 'article')}{detail}"]
         if self.promoted:
             out.append(f"{_plural(self.promoted, 'reply')} whose parent was not imported placed at the top level")
@@ -139,6 +147,7 @@ CREATE TABLE rec (
 );
 CREATE INDEX rec_article ON rec (article_id, seq);
 CREATE TABLE gone (origin TEXT PRIMARY KEY, parent TEXT);
+CREATE TABLE legacy (origin TEXT PRIMARY KEY, old TEXT NOT NULL);
 """
 
 
@@ -167,6 +176,14 @@ class Spool:
         if self.pending >= 10_000:
             self.db.commit()
             self.pending = 0
+
+    def legacy(self, origin: str, old: str | None) -> None:
+        if old is not None and old != origin:
+            self.db.execute("INSERT OR IGNORE INTO legacy VALUES (?, ?)", (origin, old))
+
+    def old_origin(self, origin: str) -> str | None:
+        found = self.db.execute("SELECT old FROM legacy WHERE origin = ?", (origin,)).fetchone()
+        return str(found[0]) if found else None
 
     def count(self) -> int:
         self.db.commit()
@@ -201,7 +218,9 @@ def _clean(record: Record, article_id: str) -> tuple[tuple[Any, ...] | None, str
     if len(record.origin) > ORIGIN_LENGTH:
         raise MalformedInput(f"{record.where}: an origin longer than {ORIGIN_LENGTH} characters")
     body_source = sanitizing.normalize(record.body).strip()
-    body_html = sanitizing.to_safe_html(body_source)
+    if len(body_source) > limits.BODY:
+        return None, TOO_LONG
+    body_html = sanitizing.to_safe_html(body_source if record.html is None else record.html)
     if not sanitizing.has_visible_text(body_html):
         return None, NO_TEXT
     review = record.kind == Kind.REVIEW
@@ -231,6 +250,8 @@ def _clean(record: Record, article_id: str) -> tuple[tuple[Any, ...] | None, str
 def read_into(spool: Spool, records: Iterable[Record | Gone], rule: ArticleRule, summary: Summary) -> None:
     """Stage 1: check, clean and spool every record (raises MalformedInput)."""
     for item in records:
+        summary.read += 1
+        spool.legacy(item.origin, item.legacy)
         if isinstance(item, Gone):
             spool.gone(item.origin, item.parent)
             summary.skipped[item.reason] += 1
@@ -269,17 +290,40 @@ class _Article:
         self.session, self.spool, self.source, self.summary, self.now = session, spool, source, summary, now
         self.known: dict[str, tuple[int, int | None] | None] = {}
 
-    def _existing(self, origins: list[str]) -> set[str]:
+    def _imported(self, origins: list[str]) -> set[str]:
         done: set[str] = set()
         for chunk in _chunks(origins):
             done.update(self.session.scalars(select(ImportedOrigin.origin).where(ImportedOrigin.origin.in_(chunk))))
         return done
 
+    def _existing(self, rows: list[Row]) -> set[str]:
+        """The origins of ``rows`` imported before, under their origin or their legacy one."""
+        done = self._imported([r.origin for r in rows])
+        old = {r.origin: o for r in rows if r.origin not in done and (o := self.spool.old_origin(r.origin))}
+        taken = self._imported(list(old.values()))
+        for row in rows:
+            legacy = old.get(row.origin)
+            if legacy not in taken:
+                continue
+            found = self.session.execute(
+                select(Entry.article_id, Entry.created_at).where(Entry.origin == legacy)
+            ).first()
+            same = found is None or (
+                found.article_id == row.article_id
+                and found.created_at.replace(tzinfo=None) == datetime.fromisoformat(row.created_at).replace(tzinfo=None)
+            )
+            if same:  # imported by an earlier version (or since erased: never brought back)
+                done.add(row.origin)
+        return done
+
     def _stored_parent(self, origin: str, article_id: str) -> tuple[int, int | None] | None:
         """An entry imported earlier that a reply may answer: (id, root_id)."""
         if origin not in self.known:
+            legacy = self.spool.old_origin(origin)
             found = self.session.execute(
-                select(Entry.id, Entry.root_id, Entry.article_id, Entry.kind).where(Entry.origin == origin)
+                select(Entry.id, Entry.root_id, Entry.article_id, Entry.kind)
+                .where(Entry.origin.in_([origin, legacy] if legacy else [origin]))
+                .order_by((Entry.origin == origin).desc())  # the current origin first
             ).first()
             ok = found is not None and found.article_id == article_id and found.kind == Kind.COMMENT
             self.known[origin] = (found.id, found.root_id) if ok and found else None
@@ -326,7 +370,7 @@ class _Article:
         return refused
 
     def write(self, article_id: str, rows: list[Row]) -> int:
-        done = self._existing([r.origin for r in rows])
+        done = self._existing(rows)
         self.summary.skipped[ALREADY] += len(done)
         fresh = [r for r in rows if r.origin not in done]
         refused = self._second_reviews(article_id, fresh)

@@ -14,7 +14,6 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..domain import emails
-from ..domain.errors import Forbidden
 from ..domain.errors import NotFound
 from ..domain.moderation import Action
 from ..domain.moderation import Kind
@@ -77,11 +76,13 @@ def token_hash(token: str) -> str:
 
 
 def withdraw(entry_id: int, edit_token: str) -> None:
-    """The author takes an entry back with the token its submission returned."""
+    """The author takes an entry back with the token its submission returned. An unknown
+    id and a wrong token are the same 404, so that nobody learns which ids exist."""
+    offered = token_hash(edit_token)
     with write_transaction() as session:
-        entry = _get_locked(session, entry_id)
-        if not entry.edit_token_hash or not hmac.compare_digest(entry.edit_token_hash, token_hash(edit_token)):
-            raise Forbidden("This edit token does not belong to this entry.")
+        entry = queries.lock_entry(session, entry_id)
+        if entry is None or not hmac.compare_digest(entry.edit_token_hash or "", offered):
+            raise NotFound("No entry has this id and edit token.")
         _erase_locked(session, entry, AUTHOR)
 
 

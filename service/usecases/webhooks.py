@@ -112,7 +112,9 @@ def body_of(event: WebhookEvent) -> bytes:
         "event": event.event,
         "created_at": event.created_at.isoformat(),
         "entry": entry,
-        "text": text,  # what chat tools (Slack-style incoming webhooks) display
+        # What chat tools (Slack-style incoming webhooks) display, escaped for them: the only
+        # field Slack renders (no blocks or attachments are sent). ``entry`` is data, as stored.
+        "text": webhooks.slack_escape(text),
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 

@@ -1,5 +1,5 @@
-"""``GET /embed.js``: the widget as one file, its stylesheet inlined, cached for a day and
-revalidated by ETag."""
+"""``GET /embed.js``: the widget as one file, its stylesheet and English texts inlined, cached
+for a day and revalidated by ETag; ``GET /embed-texts/<code>.json``: another language's texts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from flask import Blueprint
 from flask import Response
+from flask import abort
 from flask import current_app
 from flask import request
 
@@ -21,6 +22,7 @@ bp = Blueprint("widget", __name__)
 # and use the old copy meanwhile) is the longest that still lets an upgrade reach readers.
 CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
 CSS_PLACEHOLDER = '"__CSS__"'
+LANGS_PLACEHOLDER = '"__LANGS__"'
 
 
 def minify_css(css: str) -> str:
@@ -35,7 +37,25 @@ def build_widget() -> Asset:
     css = minify_css((STATIC / "embed.css").read_text("utf-8"))
     if CSS_PLACEHOLDER not in js:
         raise RuntimeError("embed.js lost its stylesheet placeholder")
-    return Asset.of(js.replace(CSS_PLACEHOLDER, json.dumps(css), 1).encode("utf-8"), "text/javascript")
+    if LANGS_PLACEHOLDER not in js:
+        raise RuntimeError("embed.js lost its languages placeholder")
+    # Only the language codes: each language's texts are fetched when a page needs them.
+    js = js.replace(CSS_PLACEHOLDER, json.dumps(css), 1).replace(LANGS_PLACEHOLDER, json.dumps(sorted(texts())), 1)
+    return Asset.of(js.encode("utf-8"), "text/javascript")
+
+
+def texts() -> dict[str, dict[str, object]]:
+    """Every language but English (which embed.js carries), parsed so a broken file fails loudly."""
+    loaded: dict[str, dict[str, object]] = json.loads((STATIC / "embed-texts.json").read_text("utf-8"))
+    return loaded
+
+
+@lru_cache(maxsize=1)
+def _cached_texts() -> dict[str, Asset]:
+    def compact(strings: dict[str, object]) -> bytes:
+        return json.dumps(strings, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    return {code: Asset.of(compact(strings), "application/json") for code, strings in texts().items()}
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +65,19 @@ def _cached_widget() -> Asset:
 
 @bp.get("/embed.js")
 def embed_js() -> Response:
-    asset = build_widget() if current_app.debug else _cached_widget()
+    return _public(build_widget() if current_app.debug else _cached_widget())
+
+
+@bp.get("/embed-texts/<code>.json")
+def embed_texts(code: str) -> Response:
+    """One language's widget texts ("de", "pl", …), cached like the script itself."""
+    asset = _cached_texts().get(code)
+    if asset is None:
+        abort(404)
+    return _public(asset)
+
+
+def _public(asset: Asset) -> Response:
     response = asset.response(request, CACHE_CONTROL)
     # A public script: hosts may load it with crossorigin/SRI or from a COEP page.
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -214,3 +215,26 @@ def assert_clean(page: Page) -> None:
     violations = page.evaluate("window.__violations")
     assert alerts == [], f"a script opened a dialog: {alerts}"
     assert violations == [], f"CSP violations: {violations}"
+
+
+# axe-core from npm (tests/browser/package.json, installed by `make .venv/.test-installed`).
+AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " :: " + n.failureSummary),
+  }));
+}"""
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Every axe-core violation on the page as it is now, shadow roots included."""
+    assert AXE_JS.exists(), "axe-core is missing: npm ci --prefix tests/browser"
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE_JS.read_text("utf-8"))
+    return page.evaluate(AXE_RUN)  # type: ignore[no-any-return]
+
+
+def scroll_width(page: Page) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth"))

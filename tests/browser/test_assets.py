@@ -9,6 +9,8 @@ import requests
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
+from service.widget.assets import STATIC
+
 from .support import Service
 from .support import assert_clean
 from .support import shot
@@ -71,3 +73,18 @@ def test_the_demo_shows_the_whole_flow(page: Page, service: Service, service_url
     page.goto(f"{service_url}/demo/")
     expect(badge).not_to_have_text(before)
     assert_clean(page)
+
+
+def test_every_language_has_every_text(service_url: str) -> None:
+    source = (STATIC / "embed.js").read_text("utf-8")
+    english = source[source.index("var EN = {") : source.index("};", source.index("var EN = {"))]
+    keys = set(re.findall(r"(?:^|[{,\s])(\w+): (?=[\"{])", english)) - {"one", "other"}
+    assert {"comments", "moreLeft", "skipReviews", "nStars"} <= keys
+    for code in ("de", "fr", "es", "it", "pt", "nl", "pl", "sv", "tr"):
+        response = requests.get(f"{service_url}/embed-texts/{code}.json", timeout=10)
+        assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == "*"
+        texts = response.json()
+        assert set(texts) == keys, (code, keys ^ set(texts))
+        for key, text in texts.items():
+            assert text and (isinstance(text, str) or "other" in text), (code, key)
+    assert requests.get(f"{service_url}/embed-texts/xx.json", timeout=10).status_code == 404

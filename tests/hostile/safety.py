@@ -72,3 +72,14 @@ def visible_text(html: str) -> str:
 
     walk(parse_fragment(html))
     return " ".join("".join(parts).split())
+
+
+def nesting(html: str) -> int:
+    """The deepest nesting of indenting blocks (blockquote, ul, ol) as a browser parses it."""
+    deepest, stack = 0, [(parse_fragment(html), 0)]
+    while stack:  # no recursion: the unfixed output is hundreds of levels deep
+        node, depth = stack.pop()
+        depth += node.tag in ("blockquote", "ul", "ol")
+        deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in node)
+    return deepest

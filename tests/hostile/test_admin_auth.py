@@ -7,12 +7,14 @@ from __future__ import annotations
 import base64
 import logging
 import re
+import secrets
 import time
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
@@ -21,6 +23,7 @@ from sqlalchemy import select
 
 from service import config
 from service import create_app
+from service.api.admin.auth import FAILED_SIGN_INS
 from service.api.admin.auth import moderator_for
 from service.extensions import db
 from service.persistence.models import ModerationEvent
@@ -216,3 +219,42 @@ def test_how_close_a_guess_is_does_not_change_how_long_the_check_takes() -> None
     assert moderator_for(near, tokens) is None and moderator_for(far, tokens) is None
     ratio = _fastest(lambda: moderator_for(near, tokens), 10) / _fastest(lambda: moderator_for(far, tokens), 10)
     assert 0.6 < ratio < 1.6, ratio
+
+
+@pytest.mark.parametrize("storage", ["memory://", "redis://127.0.0.1:6379/0"])
+def test_failed_sign_ins_are_throttled_per_client(make_app: Callable[..., Flask], storage: str) -> None:
+    """Wrong tokens cost a guesser: after FAILED_SIGN_INS failures in a minute a client gets
+    429 JSON with Retry-After, even for a right token (a guess that hits is no different),
+    while other clients and right tokens are not counted."""
+    prefix = f"test-admin-auth-{secrets.token_hex(4)}"
+    app = make_app(RATE_LIMIT="100/minute", RATELIMIT_STORAGE_URI=storage, RATELIMIT_KEY_PREFIX=prefix)
+
+    def client() -> FlaskClient:
+        address = f"10.{secrets.randbelow(255)}.{secrets.randbelow(255)}.{secrets.randbelow(254) + 1}"
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        return client
+
+    guesser, moderator = client(), client()
+    wrong = {"Authorization": "Bearer a-guess"}
+    for _ in range(20):  # right tokens are never counted
+        assert moderator.get(f"{V1}/admin/queue", headers=ALICE).status_code == 200
+    # GET and POST alike (the limiter's own filter skips reads)
+    statuses = [guesser.get(f"{V1}/admin/queue", headers=wrong).status_code for _ in range(FAILED_SIGN_INS // 2)]
+    statuses += [
+        guesser.post(f"{V1}/admin/entries/bulk", json={}, headers=wrong).status_code
+        for _ in range(FAILED_SIGN_INS - FAILED_SIGN_INS // 2)
+    ]
+    assert statuses == [401] * FAILED_SIGN_INS
+    for headers in (wrong, ALICE):
+        refused = guesser.get(f"{V1}/admin/queue", headers=headers)
+        assert refused.status_code == 429
+        assert refused.get_json()["error"]["code"] == "rate_limited"
+        assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert moderator.get(f"{V1}/admin/queue", headers=ALICE).status_code == 200
+    assert client().get(f"{V1}/admin/queue", headers=wrong).status_code == 401
+    if storage.startswith("redis"):  # the counters are Redis's, shared by every worker
+        store = redis.Redis.from_url(storage)
+        keys = store.keys(f"*{prefix}*")
+        assert keys
+        store.delete(*keys)

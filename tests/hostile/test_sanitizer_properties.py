@@ -10,12 +10,14 @@ from hypothesis import example
 from hypothesis import given
 from hypothesis import strategies as st
 
+from service.domain.sanitizing import MAX_NESTING
 from service.domain.sanitizing import normalize
 from service.domain.sanitizing import plain_text
 from service.domain.sanitizing import to_safe_html
 
 from .budget import examples
 from .safety import href_scheme
+from .safety import nesting
 from .safety import violations
 from .safety import visible_text
 
@@ -171,3 +173,26 @@ def test_links_keep_only_http_https_and_mailto(url: str) -> None:
         (a,) = [n for n in parse_fragment(html).iter() if n.tag == "a"]
         assert href_scheme(a.attrib["href"]) in {"http", "https", "mailto"}
         assert "nofollow" in a.attrib["rel"].split()
+
+
+NESTING_TAGS = ["blockquote", "ul", "ol", "li", "p", "pre", "b"]
+nested_blocks = st.recursive(
+    st.sampled_from(["x", "y z", " ", "\n", "<br>", "\n\n"]),
+    lambda inner: st.builds(
+        lambda tag, children, closed: f"<{tag}>{''.join(children)}{f'</{tag}>' if closed else ''}",
+        st.sampled_from(NESTING_TAGS),
+        st.lists(inner, max_size=3),
+        st.booleans(),
+    ),
+    max_leaves=40,
+)
+
+
+@PROPERTY
+@given(nested_blocks)
+@example("<ul><li>" * 8 + "a<ul><li>b</li></ul>c<blockquote>d</blockquote>")
+def test_blocks_are_nested_at_most_max_nesting_deep_and_keep_every_word(text: str) -> None:
+    html = to_safe_html(text)
+    assert nesting(html) <= MAX_NESTING, html
+    assert visible_text(html).split() == visible_text(text).split()
+    assert to_safe_html(html) == html

@@ -210,3 +210,38 @@ for key in spec.get("delete", []):
     db.comments.delete(ids[key])
 print(json.dumps(ids))
 """
+
+
+# The script run by the isso package's own interpreter to make an Isso database through
+# Isso's HTTP API (as readers' browsers do): Isso escapes names and emails and renders
+# Markdown there. It prints the ids Isso gave and the HTML Isso rendered, by key.
+ISSO_API = """
+import json, sys
+from urllib.parse import quote
+from werkzeug.test import Client
+from werkzeug.wrappers import Response
+from isso import Isso, core, config
+
+path, spec = sys.argv[1], json.loads(sys.argv[2])
+conf = config.load(config.default_file())
+conf.set("general", "dbpath", path)
+conf.set("guard", "enabled", "off")
+conf.set("hash", "algorithm", "none")
+
+
+class App(Isso, core.Mixin):
+    pass
+
+
+client = Client(App(conf), Response)
+ids, html = {}, {}
+for c in spec["comments"]:
+    body = {"text": c["text"], "author": c.get("author"), "email": c.get("email"), "title": "A story",
+            "parent": ids.get(c.get("parent"))}
+    rv = client.post("/new?uri=" + quote(c["uri"]), data=json.dumps(body), content_type="application/json",
+                     environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert rv.status_code == 201, rv.data
+    made = json.loads(rv.data)
+    ids[c["key"]], html[c["key"]] = made["id"], made["text"]
+print(json.dumps({"ids": ids, "html": html}))
+"""

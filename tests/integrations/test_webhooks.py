@@ -97,6 +97,30 @@ def test_signed_events_reach_the_receiver_for_new_pending_entries_and_decisions(
     assert all(i["state"] == "delivered" and i["last_status"] == 200 for i in seen["items"])
 
 
+def test_slack_control_characters_in_a_name_are_shown_not_obeyed(
+    hooked: Callable[..., Flask], receiver: Receiver
+) -> None:
+    """Slack reads ``<!channel>`` as a ping of everyone and ``<url|label>`` as a link: a
+    reader's name in ``text`` must reach Slack with its ``&``, ``<`` and ``>`` as entities
+    (shown as typed), while ``entry`` keeps the data as stored for other receivers."""
+    app = hooked(receiver.url)
+    author = "<!channel> <https://phish.example|Click to approve> & <@U123>"
+    Api(app.test_client()).comment("a1", author=author)
+    deliver(app, "delivered 1,")
+    (event,) = receiver.events()
+    assert event["text"] == (
+        "New comment awaiting moderation on a1 by "
+        "&lt;!channel&gt; &lt;https://phish.example|Click to approve&gt; &amp; &lt;@U123&gt;"
+    )
+    assert "<" not in event["text"] and ">" not in event["text"]
+    assert event["entry"]["author"] == author
+
+
+def test_slack_escaping_leaves_text_without_control_characters_alone() -> None:
+    assert signing.slack_escape('Ann O\'Neil "*bold*" 5 € ünïcode') == 'Ann O\'Neil "*bold*" 5 € ünïcode'
+    assert signing.slack_escape("AT&amp;T <3") == "AT&amp;amp;T &lt;3"
+
+
 def test_a_receiver_that_is_down_or_slow_never_holds_up_a_submission(
     hooked: Callable[..., Flask], receiver: Receiver
 ) -> None:

@@ -18,6 +18,10 @@ import requests
 from tests.helpers import ALICE
 from tests.servers import ROOT
 
+from .frontproxy import NGINX
+from .frontproxy import SlowClients
+from .frontproxy import healthz_status
+from .frontproxy import needs_nginx
 from .support import BIN
 from .support import Database
 from .support import free_port
@@ -81,7 +85,17 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)])
     app = root / "app"
     (app / "docker").mkdir(parents=True)
-    for name in ("wsgi.py", "gunicorn.conf.py", "docker/entrypoint.sh", "docker/healthcheck.py"):
+    (app / "deploy" / "nginx").mkdir(parents=True)
+    for name in (
+        "wsgi.py",
+        "gunicorn.conf.py",
+        "docker/entrypoint.sh",
+        "docker/healthcheck.py",
+        "docker/serve.py",
+        "docker/metrics.py",
+        "deploy/nginx/comments.conf.template",
+        "deploy/nginx/standalone.conf",
+    ):
         shutil.copy2(ROOT / name, app / name)
     return root
 
@@ -94,18 +108,24 @@ def test_the_instance_folder_of_the_installed_package_is_where_the_image_links_i
     assert "ln -s /data /usr/local/var/service-instance" in DOCKERFILE.read_text()
 
 
+@needs_nginx
 def test_the_image_serves_health_readiness_and_a_round_trip(image: Path, pg_database: Database) -> None:
+    """…and, as `docker run -p 8000:8000` publishes it, withstands slow clients: nginx in the
+    container reads whole requests before gunicorn (on a unix socket) sees them."""
     port = free_port()
+    run = image / "tmp"
+    run.mkdir()
     env = {
-        "PATH": f"{image / 'venv' / 'bin'}:/usr/bin:/bin",
+        "PATH": f"{image / 'venv' / 'bin'}:{Path(str(NGINX)).parent}:/usr/bin:/bin",
+        "TMPDIR": str(run),
         "HOME": str(image),
         **image_environment(),
         "COMMENTS_DATABASE_URL": pg_database.url,
         "COMMENTS_ADMIN_TOKENS": f"alice:{ALICE['Authorization'].removeprefix('Bearer ')}",
         "COMMENTS_ALLOWED_ORIGINS": "https://news.example",
-        # What `docker run -p` does; in the image gunicorn binds 0.0.0.0:$PORT.
+        # What `docker run -p` does; in the image nginx listens on 0.0.0.0:$PORT.
         "PORT": str(port),
-        "GUNICORN_CMD_ARGS": f"--bind=127.0.0.1:{port}",
+        "HOST": "127.0.0.1",
     }
     probe = [str(image / "venv" / "bin" / "python"), str(image / "app" / "docker" / "healthcheck.py")]
     entrypoint = [str(image / "app" / "docker" / "entrypoint.sh")]
@@ -125,9 +145,18 @@ def test_the_image_serves_health_readiness_and_a_round_trip(image: Path, pg_data
         assert [(c["id"], c["body_html"]) for c in thread["items"]] == [(entry_id, "<p>From the image.</p>")]
         for shipped in ("/embed.js", "/admin/", "/openapi.json"):  # package data made it into the wheel
             assert requests.get(f"{base}{shipped}", timeout=10).status_code == 200, shipped
-        metrics = requests.get(f"{base}/metrics", timeout=10).text
+        # /metrics only from the inside (docker exec … docker/metrics.py), never on the port.
+        assert requests.get(f"{base}/metrics", timeout=10).status_code == 404
+        inside = [str(image / "venv" / "bin" / "python"), str(image / "app" / "docker" / "metrics.py")]
+        metrics = subprocess.run(inside, env=env, capture_output=True, text=True, timeout=30).stdout
         assert 'comments_submissions_total{kind="comment",outcome="accepted"} 1.0' in metrics
-        # The entrypoint exec'd gunicorn: the signal reaches it and it stops cleanly.
+        # Issue 12's attacks at once: 200 connections that sent `GET /heal` and nothing more,
+        # and 8 that add a header line every 2.5 s. Before, 40 of the first kind alone left
+        # every /healthz unanswered; gunicorn's threads (2 workers x 4) never see them now.
+        with SlowClients(port, 200, "line") as stalled, SlowClients(port, 8, "headers") as trickling:
+            assert [healthz_status(port, seconds=1.0) for _ in range(6)] == [200] * 6
+            assert stalled.still_open() > 150 and trickling.still_open() == 8
+        # The entrypoint exec'd docker/serve.py: the signal reaches nginx and gunicorn, which stop cleanly.
         assert server.stop(signal.SIGTERM) == 0
     assert subprocess.run(probe, env=env, capture_output=True, timeout=30).returncode == 1
     assert pg_database.query("SELECT version_num FROM alembic_version")  # the entrypoint migrated
@@ -141,3 +170,22 @@ def test_every_variable_the_service_reads_is_in_the_readme_table() -> None:
     table = {m for m in re.findall(r"^\| `([A-Z_]+)` \|", (ROOT / "README.md").read_text(), flags=re.M)}
     assert {"COMMENTS_DATABASE_URL", "COMMENTS_ADMIN_TOKENS"} <= used
     assert used <= table, used - table
+
+
+def test_compose_publishes_only_nginx_with_the_tested_config() -> None:
+    """compose runs the template that tests/ops/test_front_proxy.py tests, fills in every
+    placeholder of it with its replicas, and publishes nothing but nginx."""
+    import yaml  # type: ignore[import-untyped]  # PyYAML comes with schemathesis; no stubs installed
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    assert [name for name, service in services.items() if "ports" in service] == ["nginx"]
+    proxy = services["nginx"]
+    assert "./deploy/nginx/comments.conf.template:/etc/nginx/templates/default.conf.template:ro" in proxy["volumes"]
+    template = (ROOT / "deploy" / "nginx" / "comments.conf.template").read_text()
+    placeholders = set(re.findall(r"\$\{(PROXY_[A-Z0-9_]+)\}", template))
+    assert placeholders == {k for k in proxy["environment"] if k.startswith("PROXY_")}
+    upstreams = {proxy["environment"][f"PROXY_UPSTREAM_{i}"].split(":")[0] for i in (1, 2)}
+    assert upstreams == {"web-1", "web-2"} and upstreams <= set(services)
+    for name in upstreams:  # gunicorn itself, on the compose network only
+        assert services[name]["command"][0] == "gunicorn"
+        assert services[name]["environment"]["COMMENTS_TRUSTED_PROXIES"].startswith("${COMMENTS_TRUSTED_PROXIES:-1}")

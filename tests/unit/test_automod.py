@@ -73,3 +73,10 @@ def test_trusted_authors_skip_the_queue_unless_refused_before() -> None:
     assert decide(submission(approved_before=9), replace(pre, trusted_after=0)).status == Status.PENDING
     # spam is spam, whoever sends it
     assert decide(submission("viagra", approved_before=9), pre).status == Status.SPAM
+
+
+@pytest.mark.parametrize("author", ["Admin", "Аdmin", "ᎪDMIN", "𝐀dmin", "Admın"])
+def test_a_listed_name_written_in_look_alike_letters_is_found_in_the_author(author: str) -> None:
+    policy = replace(POLICY, banned=WordList.of(["admin"]))
+    verdict = decide(replace(submission(), author=author), policy)
+    assert (verdict.status, verdict.rule) == (Status.SPAM, "banned-words")

@@ -38,3 +38,29 @@ def test_rate_limit_parsing() -> None:
 def test_environment_overrides_only_what_is_set() -> None:
     config = from_environ({"COMMENTS_ALLOWED_ORIGINS": "https://a.example/, https://b.example", "OTHER": "x"})
     assert config == {"ALLOWED_ORIGINS": ["https://a.example", "https://b.example"]}
+
+
+def test_toxicity_thresholds_and_refusal_status() -> None:
+    policy = from_environ(
+        {"COMMENTS_TOXICITY_HOLD": "0.7", "COMMENTS_TOXICITY_REFUSE": "0.95", "COMMENTS_TOXICITY_REFUSE_AS": "Rejected"}
+    )["MODERATION_POLICY"]
+    assert (policy.toxicity_hold, policy.toxicity_refuse, policy.toxicity_refuse_status) == (0.7, 0.95, "rejected")
+    off = from_environ({"COMMENTS_TOXICITY_HOLD": "off"})["MODERATION_POLICY"]
+    assert (off.toxicity_hold, off.toxicity_refuse) == (None, None)
+    assert from_environ({"COMMENTS_TOXICITY_REFUSE": "0.9"})["MODERATION_POLICY"].toxicity_hold == 0.8
+
+
+@pytest.mark.parametrize(
+    ("environ", "name"),
+    [
+        ({"COMMENTS_TOXICITY_HOLD": "high"}, "COMMENTS_TOXICITY_HOLD"),
+        ({"COMMENTS_TOXICITY_HOLD": "0"}, "COMMENTS_TOXICITY_HOLD"),
+        ({"COMMENTS_TOXICITY_HOLD": "80"}, "COMMENTS_TOXICITY_HOLD"),
+        ({"COMMENTS_TOXICITY_HOLD": "nan"}, "COMMENTS_TOXICITY_HOLD"),
+        ({"COMMENTS_TOXICITY_REFUSE": "0.5"}, "COMMENTS_TOXICITY_REFUSE must be above COMMENTS_TOXICITY_HOLD"),
+        ({"COMMENTS_TOXICITY_REFUSE_AS": "delete"}, "COMMENTS_TOXICITY_REFUSE_AS"),
+    ],
+)
+def test_bad_toxicity_settings_fail_naming_the_variable(environ: dict[str, str], name: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        from_environ(environ)

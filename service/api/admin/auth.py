@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import hmac
+import math
+import time
 
 from flask import abort
 from flask import current_app
 from flask import g
 from flask import request
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
+from limits import RateLimitItemPerMinute
 
+from ...errors import envelope
+from ...extensions import limiter
+from ...extensions import limits_off
 from ..http import require_json_body
+
+# Failed authentications a client may make per minute before every admin request of it is
+# a 429, right token or not (so a guess that hits is no different). Counted where the
+# submission limits are (Redis with COMMENTS_REDIS_URL), off when COMMENTS_RATE_LIMIT is.
+FAILED_SIGN_INS = 10
+_FAILURES = RateLimitItemPerMinute(FAILED_SIGN_INS)
+_SCOPE = "admin-auth-failures"
 
 
 def moderator_for(header: str | None, tokens: dict[str, str]) -> str | None:
@@ -28,8 +42,16 @@ def moderator_for(header: str | None, tokens: dict[str, str]) -> str | None:
 
 
 def require_moderator() -> None:
+    throttled = not limits_off()
+    client = (current_app.config["RATELIMIT_KEY_PREFIX"], _SCOPE, get_remote_address())
+    if throttled and not limiter.limiter.test(_FAILURES, *client):
+        reset = limiter.limiter.get_window_stats(_FAILURES, *client).reset_time
+        wait = str(max(1, math.ceil(reset - time.time())))
+        abort(envelope(429, "Too many failed moderator sign-ins; try again later.", headers={"Retry-After": wait}))
     name = moderator_for(request.headers.get("Authorization"), current_app.config["ADMIN_TOKENS"])
     if name is None:
+        if throttled:
+            limiter.limiter.hit(_FAILURES, *client)
         abort(401, "A moderator's bearer token is required.")
     g.moderator = name
 

@@ -44,7 +44,11 @@ def _edit_token() -> str:
 @blp.route("/entries/<int:entry_id>", methods=["DELETE"])
 @limiter.limit(submission_limit, exempt_when=limits_off)
 @blp.response(204)
-@blp.alt_response(403, description="Missing or wrong edit token; nothing was erased.")
+@blp.alt_response(403, description="No edit token was sent; nothing was erased.")
+@blp.alt_response(
+    404,
+    description="No entry has this id and edit token: an unknown id and a wrong token get the same answer.",
+)
 def withdraw_entry(entry_id: int) -> Any:
     """The author withdraws an entry with the `edit_token` its submission returned
     (`Authorization: Bearer <edit_token>`): it is erased with its personal data."""

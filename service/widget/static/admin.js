@@ -113,14 +113,17 @@
     if (filters.article_id) q += "&article_id=" + encodeURIComponent(filters.article_id);
     return q + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
   }
+  // What was shown stays until the new page arrives: a failed reload keeps it and says so.
   function reload(focus) {
-    items.forEach(function (it) { it.el.remove(); });
-    items = [];
-    current = null;
     cursor = null;
     loading = false;
     generation++;
     loadMore(true, focus !== false);
+  }
+  function clear() {
+    items.forEach(function (it) { it.el.remove(); });
+    items = [];
+    current = null;
   }
   function loadMore(first, focus) {
     if (loading) return;
@@ -129,6 +132,7 @@
     $("queue").setAttribute("aria-busy", "true");
     call("GET", query()).then(function (page) {
       if (mine !== generation) return; // the filters changed meanwhile
+      if (first) clear();
       page.items.forEach(function (data) {
         if (items.some(function (it) { return it.data.id === data.id; })) return;
         var it = { data: data, busy: false };
@@ -143,7 +147,12 @@
       var idle = document.activeElement === document.body || $("queue").contains(document.activeElement);
       if (first || !current) select(items[0], !!focus && idle);
       refreshEmpty();
-    }, function (e) { if (mine === generation) say(e.message, true); }).finally(function () {
+    }, function (e) {
+      if (mine !== generation) return;
+      var kept = items.length ? " Still showing the " + items.length + " entries loaded before." : "";
+      say("Could not " + (first ? "reload" : "load more of") + " the queue: " + e.message + kept, true);
+      if (first) refreshEmpty();
+    }).finally(function () {
       if (mine !== generation) return;
       loading = false;
       $("queue").removeAttribute("aria-busy");
@@ -165,12 +174,26 @@
   function fact(label, value) {
     return value == null || value === "" ? null : h("div", {}, h("dt", { text: label }), h("dd", {}, value));
   }
+  // A shortcut hint: shown to the eye (not on touch screens), kept out of the button's name.
+  function key(k) { return h("kbd", { "aria-hidden": "true", text: k }); }
+  // For a reply, the comment it answers: fetched once per parent, shown as text.
+  var parents = {};
+  function parentText(id) {
+    var box = h("span", { class: "muted", text: "#" + id });
+    if (!parents[id]) parents[id] = call("GET", "entries/" + id);
+    parents[id].then(function (p) {
+      box.className = "parent";
+      box.replaceChildren(h("span", { class: "muted", text: "#" + id + " by " }), h("strong", { text: p.author }),
+        h("q", { text: p.body.length > 280 ? p.body.slice(0, 280) + "…" : p.body }));
+    }, function () { delete parents[id]; });
+    return box;
+  }
   function stars(n) {
     return h("span", { class: "stars", "aria-label": n + " out of 5 stars", role: "img", text: "★★★★★".slice(0, n) + "☆☆☆☆☆".slice(n) });
   }
   function render(it) {
     var d = it.data, id = d.id;
-    var preview = h("div", { class: "preview" });
+    var preview = h("div", { class: "preview", tabindex: "0", role: "group", "aria-labelledby": "p" + id + " t" + id });
     try { preview.innerHTML = policy ? policy.createHTML(d.body_html) : d.body_html; } catch (e) { preview.textContent = d.body_html; }
     var pick = h("input", { type: "checkbox", class: "pick", "aria-label": "Select entry " + id });
     pick.addEventListener("change", updateSelected);
@@ -189,22 +212,23 @@
       h("dl", { class: "facts" },
         fact("Article", h("code", { text: d.article_id })),
         fact("Email", d.email ? h("span", { class: "email", text: d.email }) : h("span", { class: "muted", text: "none given" })),
-        fact("Reply to", d.parent_id ? "#" + d.parent_id : null),
+        fact("Reply to", d.parent_id ? parentText(d.parent_id) : null),
         fact("Rating", d.rating ? stars(d.rating) : null),
         fact("Title", d.title ? h("span", { class: "title", text: d.title }) : null),
         fact("Reports", d.report_count ? h("span", { class: "reported", text: String(d.report_count) }) : null),
         fact("Updated", d.updated_at !== d.created_at ? when(d.updated_at) : null)),
       reports,
       h("div", { class: "texts" },
-        h("section", {}, h("h3", { text: "Sent text" }), h("pre", { class: "raw", text: d.body })),
-        h("section", {}, h("h3", { text: "Public preview (sanitized)" }), preview)),
+        h("section", {}, h("h3", { id: "s" + id, text: "Sent text" }),
+          h("pre", { class: "raw", text: d.body, tabindex: "0", role: "group", "aria-labelledby": "s" + id + " t" + id })),
+        h("section", {}, h("h3", { id: "p" + id, text: "Public preview (sanitized)" }), preview)),
       history,
       h("div", { class: "acts" },
-        h("button", { type: "button", class: "ok", "data-act": "approve" }, "Approve ", h("kbd", { text: "a" })),
-        h("button", { type: "button", class: "no", "data-act": "reject", "aria-expanded": "false" }, "Reject… ", h("kbd", { text: "r" })),
-        h("button", { type: "button", class: "spam", "data-act": "spam" }, "Spam ", h("kbd", { text: "s" })),
-        h("button", { type: "button", class: "quiet", "data-act": "history", "aria-expanded": "false" },
-          "History (" + d.history_length + ") ", h("kbd", { text: "h" }))),
+        h("button", { type: "button", class: "ok", "data-act": "approve", "aria-keyshortcuts": "a" }, "Approve", key("a")),
+        h("button", { type: "button", class: "no", "data-act": "reject", "aria-expanded": "false", "aria-keyshortcuts": "r" }, "Reject…", key("r")),
+        h("button", { type: "button", class: "spam", "data-act": "spam", "aria-keyshortcuts": "s" }, "Spam", key("s")),
+        h("button", { type: "button", class: "quiet", "data-act": "history", "aria-expanded": "false", "aria-keyshortcuts": "h" },
+          "History (" + d.history_length + ")", key("h"))),
       rejectForm(it));
     li.addEventListener("click", function (ev) {
       var b = ev.target.closest("[data-act]");
@@ -417,6 +441,12 @@
     else handled = false;
     if (handled) ev.preventDefault();
   });
+
+  function barHeight() {
+    document.documentElement.style.setProperty("--bar", $("bulk").offsetHeight + "px");
+  }
+  if (window.ResizeObserver) new ResizeObserver(barHeight).observe($("bulk"));
+  window.addEventListener("resize", barHeight);
 
   if (token) signedIn();
   else signOut();

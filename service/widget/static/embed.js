@@ -12,16 +12,21 @@
   var PAGE = { comments: 20, reviews: 10 };
   var DEPTH = 4; // replies deeper than this are not indented further
   var LIMIT = { author: 80, email: 254, title: 120, body: 10000 };
-  var T = {
+  // English texts; LANGS below has the other languages. A plural text is an object of
+  // Intl.PluralRules categories ({one, few, many, other}); "{n}" is the number.
+  var EN = {
     comments: "Comments", reviews: "Reviews",
-    count0: "No comments yet", count1: "1 comment", countN: "{n} comments",
-    reviews0: "No reviews yet", reviews1: "1 review", reviewsN: "{n} reviews",
+    count0: "No comments yet", count: { one: "{n} comment", other: "{n} comments" },
+    reviews0: "No reviews yet", reviewsCount: { one: "{n} review", other: "{n} reviews" },
     first: "No comments yet. Start the conversation.", firstReview: "No reviews yet.",
-    more: "Load more comments", moreReviews: "More reviews", loading: "Loading…",
+    more: "Load more comments", moreLeft: { one: "Load more comments ({n} left)", other: "Load more comments ({n} left)" },
+    moreReviews: "More reviews", loading: "Loading comments…", loadingReviews: "Loading reviews…",
     reply: "Reply", cancel: "Cancel", replyTo: "Reply to {author}", inReplyTo: "replying to {author}",
     name: "Name", email: "Email (optional, never shown)", body: "Comment", reviewBody: "Review",
-    title: "Title (optional)", rating: "Your rating", star: "{n} star", stars: "{n} stars",
-    hint: "Simple formatting: <b>, <i>, links, quotes, lists.",
+    title: "Title (optional)", rating: "Your rating", nStars: { one: "{n} star", other: "{n} stars" },
+    hint: "Select text, then use Bold, Italic, Link or Quote (or Ctrl+B, Ctrl+I). Web addresses become links.",
+    formatting: "Formatting", bold: "Bold", italic: "Italic", link: "Link", quote: "Quote",
+    preview: "Preview", previewEmpty: "Nothing to preview yet.",
     post: "Post comment", postReply: "Post reply", postReview: "Post review", sending: "Sending…",
     writeReview: "Write a review", histogram: "Ratings by stars",
     average: "{avg} out of 5", outOf: "{n} out of 5 stars",
@@ -39,23 +44,69 @@
     report: "Report", reportAsk: "Report this to the moderators?", reportWhy: "Reason (optional)",
     reportSend: "Send report", reported: "Reported. Thank you; a moderator will take a look.",
     gone: "This entry is no longer published.",
-    loadFailed: "Comments could not be loaded.", retry: "Try again", badId: "This page has no valid comment thread id."
+    loadFailed: "Comments could not be loaded.", reviewsFailed: "Reviews could not be loaded.", retry: "Try again",
+    badId: "This page has no valid comment thread id.",
+    skipReviews: "Skip to reviews", skipComments: "Back to comments"
   };
+  // Older override names, still honoured: count1/countN, reviews1/reviewsN, star/stars.
+  var ZERO = { count: "count0", reviewsCount: "reviews0" };
+  var LEGACY = { count: ["count1", "countN"], reviewsCount: ["reviews1", "reviewsN"], nStars: ["star", "stars"] };
+  // The other languages' texts: /embed-texts/<code>.json, fetched once when a page needs one.
+  var KNOWN = "__LANGS__";
+  var LANGS = {};
+  var TEXTS = new URL(".", me.src).href + "embed-texts/";
   var policy = null;
   try {
     if (window.trustedTypes) policy = trustedTypes.createPolicy("comments-widget", { createHTML: function (s) { return s; } });
   } catch (e) { /* the host's CSP names other policies: fall back below */ }
   var uid = 0;
   var CSS = "__CSS__";
+  var OVERRIDES = null;
 
-  function texts() {
+  // The page's own texts (a JSON block or window.CommentsWidgetTexts) win over any language.
+  function overrides() {
+    if (OVERRIDES) return OVERRIDES;
     var own = document.querySelector("script[type='application/json'][data-comments-texts]");
-    var extra = window.CommentsWidgetTexts || {};
-    try { if (own) extra = Object.assign({}, extra, JSON.parse(own.textContent)); } catch (e) { /* keep English */ }
-    Object.keys(extra).forEach(function (k) { if (typeof extra[k] === "string") T[k] = extra[k]; });
+    var extra = Object.assign({}, window.CommentsWidgetTexts || {});
+    try { if (own) extra = Object.assign(extra, JSON.parse(own.textContent)); } catch (e) { /* keep the language's */ }
+    OVERRIDES = {};
+    Object.keys(extra).forEach(function (k) {
+      if (typeof extra[k] === "string" || (extra[k] && typeof extra[k] === "object")) OVERRIDES[k] = extra[k];
+    });
+    return OVERRIDES;
   }
-  function t(key, vars) {
-    return T[key].replace(/\{(\w+)\}/g, function (m, k) { return vars && k in vars ? vars[k] : m; });
+  // Texts for one language tag ("de", "pt-BR"): its translation, English for anything missing.
+  function code(lang) { return String(lang || "en").toLowerCase().split(/[-_]/)[0]; }
+  function loadTexts(langs) {
+    return Promise.all(langs.map(code).filter(function (c, i, all) {
+      return KNOWN.indexOf(c) >= 0 && !LANGS[c] && all.indexOf(c) === i;
+    }).map(function (c) {
+      return fetch(TEXTS + c + ".json", { credentials: "omit" }).then(function (r) { return r.ok ? r.json() : {}; })
+        .then(function (d) { LANGS[c] = d; }, function () { /* English, then */ });
+    }));
+  }
+  function Texts(lang) {
+    var own = overrides();
+    this.lang = lang || undefined;
+    this.T = Object.assign({}, EN, LANGS[code(lang)] || {}, own);
+    this.own = own;
+    try { this.rules = new Intl.PluralRules(this.lang); } catch (e) { this.rules = new Intl.PluralRules("en"); }
+  }
+  Texts.prototype.t = function (key, vars) {
+    var s = this.T[key];
+    if (typeof s !== "string") s = EN[key];
+    return fill(s, vars);
+  };
+  // "No comments yet", "1 comment", "3 komentarze": the zero text, else Intl.PluralRules' form.
+  Texts.prototype.n = function (key, n) {
+    if (n === 0 && ZERO[key]) return this.T[ZERO[key]];
+    var legacy = LEGACY[key], num = n.toLocaleString(this.lang);
+    if (legacy && typeof this.own[legacy[n === 1 ? 0 : 1]] === "string") return fill(this.own[legacy[n === 1 ? 0 : 1]], { n: num });
+    var forms = this.T[key] && typeof this.T[key] === "object" ? this.T[key] : EN[key];
+    return fill(forms[this.rules.select(n)] || forms.other, { n: num });
+  };
+  function fill(s, vars) {
+    return String(s).replace(/\{(\w+)\}/g, function (m, k) { return vars && k in vars ? vars[k] : m; });
   }
   function h(tag, attrs) {
     var el = document.createElement(tag);
@@ -78,14 +129,24 @@
     try { el.innerHTML = policy ? policy.createHTML(html) : html; } catch (e) { el.textContent = html; }
   }
   function len(s) { return Array.from(s).length; }
-  function plural(n, zero, one, many, lang) {
-    return n === 0 ? t(zero) : n === 1 ? t(one) : t(many, { n: n.toLocaleString(lang) });
+  var explained = false;
+  // fetch() cannot tell a refused origin from an unreachable service; a no-cors request can:
+  // it succeeds (opaque) when the service answered but did not allow this page's origin.
+  function explain(url) {
+    if (explained) return;
+    explained = true;
+    fetch(url, { mode: "no-cors", credentials: "omit" }).then(function () {
+      console.error("Comments widget: " + new URL(API).origin + " does not allow this page's origin. Add " +
+        location.origin + " to COMMENTS_ALLOWED_ORIGINS on the comment service.");
+    }, function () {
+      console.error("Comments widget: the comment service at " + API + " cannot be reached.");
+    });
   }
   function getJSON(path) {
     return fetch(API + path, { cache: "no-cache", credentials: "omit" }).then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return r.json();
-    });
+    }, function (e) { explain(API + path); throw e; });
   }
   function articlePath(id) { return "articles/" + encodeURIComponent(id) + "/"; }
 
@@ -112,12 +173,132 @@
     var a = h("span", { class: "av", "aria-hidden": "true", text: (Array.from(name)[0] || "?").toUpperCase() });
     var hue = 0;
     for (var i = 0; i < name.length; i++) hue = (hue * 31 + name.charCodeAt(i)) % 360;
-    a.style.backgroundColor = "hsl(" + hue + " 45% 42%)";
+    a.style.backgroundColor = "hsl(" + hue + " 45% 38%)";
     return a;
   }
 
+  /* ---------- formatting: a toolbar that writes the tags the server keeps, and a preview ---------- */
+  var INLINE = { b: 1, strong: 1, i: 1, em: 1, code: 1, a: 1 };
+  var BLOCK = { p: 1, blockquote: 1, ul: 1, ol: 1, li: 1, pre: 1 };
+  // The preview is built node by node from the allow-list (never innerHTML of the reader's
+  // text): allowed tags become elements, links only with http(s)/mailto, everything else
+  // stays text or is dropped, as the server's sanitizer does.
+  function previewNodes(text) {
+    var out = document.createDocumentFragment();
+    if (/<\s*\/?\s*(p|pre|blockquote|ul|ol|li)\b/i.test(text)) {
+      parseInto(out, text, false);
+      return out;
+    }
+    // Plain text, as the server reads it: blank lines make paragraphs, newlines line breaks.
+    text.split(/\n\s*\n/).forEach(function (chunk) {
+      if (chunk.trim()) out.append(parseInto(h("p"), chunk.replace(/^\n+|\n+$/g, ""), true));
+    });
+    return out;
+  }
+  function parseInto(root, text, breaks) {
+    var stack = [root], re = /<\s*(\/?)\s*([a-z]+)([^<>]*)>/gi, at = 0, m;
+    function top() { return stack[stack.length - 1]; }
+    function addText(s) {
+      (breaks ? s.split("\n") : [s]).forEach(function (line, i) {
+        if (i) top().append(h("br"));
+        if (line) top().append(line);
+      });
+    }
+    while ((m = re.exec(text))) {
+      addText(text.slice(at, m.index));
+      at = re.lastIndex;
+      var tag = m[2].toLowerCase(), closing = !!m[1];
+      if (tag === "strong") tag = "b";
+      if (tag === "em") tag = "i";
+      if (tag === "br") { top().append(h("br")); continue; }
+      if (!INLINE[tag] && !BLOCK[tag]) continue; // dropped, its text kept
+      if (closing) {
+        for (var k = stack.length - 1; k > 0; k--) {
+          if (stack[k].tagName.toLowerCase() === tag) { stack.length = k; break; }
+        }
+        continue;
+      }
+      if (stack.length > 32) continue; // as deep as anyone quotes
+      var el = h(tag);
+      if (tag === "a") {
+        var href = /href\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(m[3]);
+        var url = href ? (href[2] || href[3] || href[4] || "").trim() : "";
+        if (/^(https?:\/\/|mailto:)/i.test(url)) { el.setAttribute("href", url); el.setAttribute("rel", "nofollow ugc noopener"); }
+      }
+      top().append(el);
+      stack.push(el);
+    }
+    addText(text.slice(at));
+    return root;
+  }
+  function wrapSelection(area, before, after, placeholder) {
+    var a = area.selectionStart, b = area.selectionEnd, v = area.value, chosen = v.slice(a, b) || placeholder || "";
+    area.setRangeText(before + chosen + after, a, b, "end");
+    area.setSelectionRange(a + before.length, a + before.length + chosen.length);
+    area.focus();
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  var FORMATS = {
+    bold: function (area) { wrapSelection(area, "<b>", "</b>"); },
+    italic: function (area) { wrapSelection(area, "<i>", "</i>"); },
+    quote: function (area) { wrapSelection(area, "<blockquote>", "</blockquote>"); },
+    link: function (area) {
+      var a = area.selectionStart, chosen = area.value.slice(a, area.selectionEnd).trim();
+      if (/^https?:\/\/\S+$/i.test(chosen)) return wrapSelection(area, '<a href="' + chosen + '">', "</a>");
+      // Select the address part, so the reader types or pastes it straight away.
+      area.setRangeText('<a href="https://">' + chosen + "</a>", a, area.selectionEnd, "end");
+      area.setSelectionRange(a + 9, a + 17);
+      area.focus();
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  };
+  function toolbar(L, area) {
+    var preview = h("div", { class: "pv body", hidden: true, tabindex: "0", role: "region", "aria-label": L.t("preview") });
+    var buttons = [
+      ["bold", h("b", { text: "B" })], ["italic", h("i", { text: "I" })], ["link", L.t("link")], ["quote", "❝"]
+    ].map(function (f) {
+      return h("button", { type: "button", class: "tb", tabindex: "-1", "aria-label": L.t(f[0]), title: L.t(f[0]),
+        onclick: function () { FORMATS[f[0]](area); } }, f[1]);
+    });
+    var show = h("button", { type: "button", class: "tb pvb", tabindex: "-1", "aria-pressed": "false", text: L.t("preview") });
+    buttons.push(show);
+    buttons[0].tabIndex = 0;
+    function render() {
+      preview.replaceChildren();
+      if (area.value.trim()) preview.append(previewNodes(area.value.trim()));
+      else preview.append(h("p", { class: "muted", text: L.t("previewEmpty") }));
+    }
+    show.addEventListener("click", function () {
+      var on = preview.hidden;
+      preview.hidden = !on;
+      show.setAttribute("aria-pressed", String(on));
+      if (on) render();
+    });
+    area.addEventListener("input", function () { if (!preview.hidden) render(); });
+    area.addEventListener("keydown", function (ev) {
+      if (!(ev.ctrlKey || ev.metaKey) || ev.altKey) return;
+      var k = ev.key.toLowerCase(), f = k === "b" ? "bold" : k === "i" ? "italic" : k === "k" ? "link" : null;
+      if (f) { ev.preventDefault(); FORMATS[f](area); }
+    });
+    // One tab stop; arrow keys move within the toolbar.
+    var bar = h("div", { class: "tools", role: "toolbar", "aria-label": L.t("formatting"), "aria-controls": area.id });
+    bar.append.apply(bar, buttons);
+    bar.addEventListener("keydown", function (ev) {
+      var i = buttons.indexOf(ev.target), d = ev.key === "ArrowRight" ? 1 : ev.key === "ArrowLeft" ? -1 : 0;
+      if (i < 0 || (!d && ev.key !== "Home" && ev.key !== "End")) return;
+      ev.preventDefault();
+      var j = ev.key === "Home" ? 0 : ev.key === "End" ? buttons.length - 1 : (i + d + buttons.length) % buttons.length;
+      buttons[i].tabIndex = -1;
+      buttons[j].tabIndex = 0;
+      buttons[j].focus();
+    });
+    bar.preview = preview;
+    bar.reset = function () { preview.hidden = true; show.setAttribute("aria-pressed", "false"); };
+    return bar;
+  }
+
   /* ---------- forms ---------- */
-  function field(name, label, opts) {
+  function field(L, name, label, opts) {
     var id = "f" + ++uid, err = id + "e";
     var control = h(opts.area ? "textarea" : "input", {
       id: id, name: name, type: opts.area ? null : opts.type || "text", rows: opts.area ? 4 : null,
@@ -125,9 +306,10 @@
       maxlength: opts.area ? null : LIMIT[name], "aria-describedby": err + (opts.hint ? " " + id + "h" : ""),
       spellcheck: opts.area ? "true" : null
     });
+    var bar = opts.area ? toolbar(L, control) : null;
     return h("div", { class: "field" },
       h("label", { for: id, text: label }),
-      control,
+      bar, control, bar ? bar.preview : null,
       opts.hint ? h("p", { class: "hint", id: id + "h", text: opts.hint }) : null,
       h("p", { class: "err", id: err }));
   }
@@ -135,15 +317,15 @@
     return h("div", { class: "hp", "aria-hidden": "true" },
       h("label", { text: "Website" }, h("input", { name: "website", tabindex: "-1", autocomplete: "off" })));
   }
-  function starInput() {
+  function starInput(L) {
     var group = h("span", { class: "si" }), errId = "f" + ++uid + "e";
-    var box = h("fieldset", { class: "rate" }, h("legend", { text: t("rating") }), group, h("p", { class: "err", id: errId }));
+    var box = h("fieldset", { class: "rate" }, h("legend", { text: L.t("rating") }), group, h("p", { class: "err", id: errId }));
     for (var n = 1; n <= 5; n++) {
       var id = "f" + ++uid;
       group.append(
         h("input", { type: "radio", name: "rating", value: n, id: id, class: "sr", required: n === 1, "aria-describedby": errId }),
-        h("label", { for: id, title: t(n === 1 ? "star" : "stars", { n: n }) },
-          h("span", { "aria-hidden": "true", text: "★" }), h("span", { class: "sr", text: t(n === 1 ? "star" : "stars", { n: n }) })));
+        h("label", { for: id, title: L.n("nStars", n) },
+          h("span", { "aria-hidden": "true", text: "★" }), h("span", { class: "sr", text: L.n("nStars", n) })));
     }
     group.addEventListener("change", function () { paintStars(group); });
     return box;
@@ -168,17 +350,17 @@
     var c = form.querySelector("[aria-invalid]");
     if (c) c.focus();
   }
-  function validate(form) {
+  function validate(L, form) {
     var bad = {}, el = form.elements;
     ["author", "body", "title", "email"].forEach(function (name) {
       var c = el[name];
       if (!c) return;
       var v = c.value.trim();
-      if (c.required && !v) bad[name] = t("required");
-      else if (len(v) > LIMIT[name]) bad[name] = t("tooLong", { n: LIMIT[name].toLocaleString() });
-      else if (name === "email" && v && c.validity.typeMismatch) bad.email = t("badEmail");
+      if (c.required && !v) bad[name] = L.t("required");
+      else if (len(v) > LIMIT[name]) bad[name] = L.t("tooLong", { n: LIMIT[name].toLocaleString(L.lang) });
+      else if (name === "email" && v && c.validity.typeMismatch) bad.email = L.t("badEmail");
     });
-    if (el.rating && !form.querySelector("input[name=rating]:checked")) bad.rating = t("pickRating");
+    if (el.rating && !form.querySelector("input[name=rating]:checked")) bad.rating = L.t("pickRating");
     return bad;
   }
   function payload(form) {
@@ -191,23 +373,23 @@
     if (el.website.value) data.website = el.website.value; // the honeypot, only when a bot filled it
     return data;
   }
-  function submitter(path, onDone) {
+  function submitter(L, path, onDone) {
     return function (ev) {
       ev.preventDefault();
       var form = ev.currentTarget, status = form.querySelector(".status"), button = form.querySelector("[type=submit]");
       if (button.disabled) return;
       clearErrors(form);
       status.className = "status";
-      var bad = validate(form);
+      var bad = validate(L, form);
       if (Object.keys(bad).length) {
         Object.keys(bad).forEach(function (k) { markError(form, k, bad[k]); });
-        status.textContent = t("fix");
+        status.textContent = L.t("fix");
         status.className = "status bad";
         return firstInvalid(form);
       }
       var label = button.textContent;
       button.disabled = true;
-      button.textContent = t("sending");
+      button.textContent = L.t("sending");
       status.textContent = "";
       fetch(API + path, {
         method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
@@ -222,14 +404,14 @@
             });
           }
           status.className = "status bad";
-          status.textContent = r.status === 429 ? t("rateLimited") : r.status >= 500 ? t("failed")
-            : r.status === 422 ? (other.length ? other.join(" ") : t("fix")) : error.message || t("failed");
-          if (r.status === 429 && +r.headers.get("Retry-After") > 90) status.textContent = t("rateLimitedLong");
+          status.textContent = r.status === 429 ? L.t("rateLimited") : r.status >= 500 ? L.t("failed")
+            : r.status === 422 ? (other.length ? other.join(" ") : L.t("fix")) : error.message || L.t("failed");
+          if (r.status === 429 && +r.headers.get("Retry-After") > 90) status.textContent = L.t("rateLimitedLong");
           firstInvalid(form);
         });
       }, function () {
         status.className = "status bad";
-        status.textContent = t("network");
+        status.textContent = L.t("network");
       }).finally(function () {
         button.disabled = false;
         button.textContent = label;
@@ -238,9 +420,13 @@
   }
 
   /* ---------- one widget ---------- */
+  function langOf(host) {
+    return host.getAttribute("data-comments-lang") || document.documentElement.lang || navigator.language;
+  }
   function Widget(host) {
     this.id = host.getAttribute("data-comments-for");
-    this.lang = host.getAttribute("data-comments-lang") || document.documentElement.lang || navigator.language;
+    this.lang = langOf(host);
+    this.L = new Texts(this.lang);
     var root = host.attachShadow({ mode: "open" });
     if (root.adoptedStyleSheets && window.CSSStyleSheet && "replaceSync" in CSSStyleSheet.prototype) {
       var sheet = new CSSStyleSheet();
@@ -254,30 +440,48 @@
     root.append(this.el);
     this.el.append(this.live);
     if (!ID.test(this.id || "")) {
-      this.el.append(h("p", { class: "status bad", text: t("badId") }));
+      this.el.append(h("p", { class: "status bad", text: this.t("badId") }));
       return;
     }
+    this.total = null;
     this.build();
     this.load();
   }
+  Widget.prototype.t = function (key, vars) { return this.L.t(key, vars); };
+  // A line announced politely while a list loads; empty (and hidden) otherwise.
+  function loadingLine() { return h("p", { class: "loading muted", role: "status", "aria-live": "polite" }); }
   Widget.prototype.build = function () {
     var w = this, show = (w.el.getRootNode().host.getAttribute("data-comments-show") || "comments reviews");
+    var both = show.indexOf("comments") >= 0 && show.indexOf("reviews") >= 0;
     w.count = h("span", { class: "n" });
     w.thread = h("ol", { class: "thread" });
     w.mine = h("ol", { class: "thread mine" });
-    w.more = h("button", { type: "button", class: "link more", hidden: true, text: t("more"), onclick: function () { w.loadComments(); } });
+    w.cload = loadingLine();
+    w.more = h("button", { type: "button", class: "link more", hidden: true, text: w.t("more"), onclick: function () { w.loadComments(true); } });
     w.form = w.commentForm(null);
+    w.cHead = h("h2", { tabindex: "-1" }, w.t("comments"), " ", w.count);
+    w.rHead = h("h2", { tabindex: "-1", text: w.t("reviews") });
+    function skip(key, to) {
+      return h("a", { href: "#", class: "skip", text: w.t(key), onclick: function (ev) {
+        ev.preventDefault();
+        to.scrollIntoView({ block: "start" });
+        to.focus({ preventScroll: true });
+      } });
+    }
     if (show.indexOf("comments") >= 0) {
-      w.el.append(h("section", { class: "part comments", "aria-label": t("comments") },
-        h("h2", {}, t("comments"), " ", w.count), w.form, w.mine, w.thread, w.more));
+      w.el.append(h("section", { class: "part comments", "aria-label": w.t("comments") },
+        both ? skip("skipReviews", w.rHead) : null,
+        w.cHead, w.form, w.mine, w.cload, w.thread, w.more));
     }
     w.summary = h("div", { class: "summary" });
     w.reviews = h("ol", { class: "reviews" });
-    w.moreR = h("button", { type: "button", class: "link more", hidden: true, text: t("moreReviews"), onclick: function () { w.loadReviews(); } });
+    w.rload = loadingLine();
+    w.moreR = h("button", { type: "button", class: "link more", hidden: true, text: w.t("moreReviews"), onclick: function () { w.loadReviews(true); } });
     if (show.indexOf("reviews") >= 0) {
-      w.el.append(h("section", { class: "part", "aria-label": t("reviews") },
-        h("h2", { text: t("reviews") }), w.summary, w.reviews, w.moreR,
-        h("details", { class: "write" }, h("summary", { text: t("writeReview") }), w.reviewForm())));
+      w.el.append(h("section", { class: "part", "aria-label": w.t("reviews") },
+        both ? skip("skipComments", w.cHead) : null,
+        w.rHead, w.rload, w.summary, w.reviews, w.moreR,
+        h("details", { class: "write" }, h("summary", { text: w.t("writeReview") }), w.reviewForm())));
     }
     setInterval(function () {
       w.el.querySelectorAll("time[datetime]").forEach(function (el) { el.textContent = ago(el.getAttribute("datetime"), w.lang); });
@@ -286,44 +490,93 @@
   Widget.prototype.load = function () {
     this.cursor = this.rcursor = undefined;
     this.thread.textContent = this.reviews.textContent = "";
-    this.loadComments();
-    this.loadReviews();
+    this.loadComments(false);
+    this.loadReviews(false);
   };
-  Widget.prototype.failed = function (list, retry) {
-    var w = this, box = h("li", { class: "status bad" }, t("loadFailed"), " ",
-      h("button", { type: "button", class: "link", text: t("retry"), onclick: function () { box.remove(); retry.call(w); } }));
+  Widget.prototype.failed = function (list, key, retry) {
+    var w = this, box = h("li", { class: "status bad" }, w.t(key), " ",
+      h("button", { type: "button", class: "link", text: w.t("retry"), onclick: function () { box.remove(); retry.call(w, false); } }));
     list.append(box);
   };
-  Widget.prototype.loadComments = function () {
+  // The live region is filled a moment after it is in the page, so screen readers announce it.
+  function busy(line, text) {
+    line.textContent = "";
+    return setTimeout(function () { line.textContent = text; }, 50);
+  }
+  function idle(line, timer) {
+    clearTimeout(timer);
+    line.textContent = "";
+  }
+  Widget.prototype.empty = function (list, mine, key) {
+    var none = !list.querySelector("li.c, li.r") && !(mine && mine.children.length);
+    var line = list.querySelector(".empty");
+    if (none && !line) list.append(h("li", { class: "empty", text: this.t(key) }));
+    if (!none && line) line.remove();
+  };
+  Widget.prototype.loadComments = function (more) {
     var w = this, q = "comments?limit=" + PAGE.comments + (w.cursor ? "&cursor=" + encodeURIComponent(w.cursor) : "");
+    var timer = busy(w.cload, w.t("loading"));
     w.more.disabled = true;
     w.thread.setAttribute("aria-busy", "true");
     getJSON(articlePath(w.id) + q).then(function (page) {
-      page.items.forEach(function (c) { w.thread.append(w.comment(c, 0, null)); });
-      if (!page.items.length && !w.cursor) w.thread.append(h("li", { class: "empty", text: t("first") }));
+      var first = null;
+      page.items.forEach(function (c) {
+        var li = w.comment(c, 0, null);
+        w.thread.append(li);
+        first = first || li;
+      });
       w.cursor = page.next_cursor;
       w.more.hidden = !w.cursor;
-    }, function () { w.failed(w.thread, w.loadComments); }).finally(function () {
+      w.empty(w.thread, w.mine, "first");
+      w.showMore();
+      // After "Load more", focus goes to the first new comment: the next Tab continues there.
+      if (more && first) {
+        var art = first.querySelector("article");
+        art.focus({ preventScroll: true });
+        art.scrollIntoView({ block: "nearest" });
+      }
+    }, function () { w.failed(w.thread, "loadFailed", w.loadComments); }).finally(function () {
+      idle(w.cload, timer);
       w.more.disabled = false;
       w.thread.removeAttribute("aria-busy");
     });
   };
-  Widget.prototype.loadReviews = function () {
+  Widget.prototype.loadReviews = function (more) {
     var w = this, q = "reviews?limit=" + PAGE.reviews + (w.rcursor ? "&cursor=" + encodeURIComponent(w.rcursor) : "");
+    var timer = busy(w.rload, w.t("loadingReviews"));
     w.moreR.disabled = true;
+    w.reviews.setAttribute("aria-busy", "true");
     getJSON(articlePath(w.id) + q).then(function (page) {
+      var first = null;
       if (!w.rcursor) w.showSummary(page.summary);
-      page.items.forEach(function (r) { w.reviews.append(w.review(r)); });
-      if (!page.items.length && !w.rcursor) w.reviews.append(h("li", { class: "empty", text: t("firstReview") }));
+      page.items.forEach(function (r) {
+        var li = w.review(r);
+        w.reviews.append(li);
+        first = first || li;
+      });
+      w.empty(w.reviews, w.rmine, "firstReview");
       w.rcursor = page.next_cursor;
       w.moreR.hidden = !w.rcursor;
-    }, function () { w.failed(w.reviews, w.loadReviews); }).finally(function () { w.moreR.disabled = false; });
+      if (more && first) first.querySelector("article").focus();
+    }, function () { w.failed(w.reviews, "reviewsFailed", w.loadReviews); }).finally(function () {
+      idle(w.rload, timer);
+      w.moreR.disabled = false;
+      w.reviews.removeAttribute("aria-busy");
+    });
   };
   Widget.prototype.setCount = function (counts) {
     this.count.textContent = counts.comments ? "(" + counts.comments.toLocaleString(this.lang) + ")" : "";
+    this.total = counts.comments;
+    this.showMore();
+  };
+  // How many published comments (replies included) are not shown yet: the counts' total less
+  // what is loaded. Without the total, the button says only "Load more comments".
+  Widget.prototype.showMore = function () {
+    var left = this.total == null ? 0 : this.total - this.thread.querySelectorAll("li.c:not(.pending)").length;
+    this.more.textContent = left > 0 ? this.L.n("moreLeft", left) : this.t("more");
   };
   Widget.prototype.showSummary = function (s) {
-    var lang = this.lang, max = 0, rows = h("ul", { class: "histo", "aria-label": t("histogram") });
+    var w = this, lang = this.lang, max = 0, rows = h("ul", { class: "histo", "aria-label": w.t("histogram") });
     this.summary.textContent = "";
     this.summary.hidden = !s.count;
     for (var k = 1; k <= 5; k++) max = Math.max(max, s.histogram[k] || 0);
@@ -331,16 +584,16 @@
       var c = s.histogram[n] || 0, fill = h("span");
       fill.style.width = (max ? (c / max) * 100 : 0) + "%";
       rows.append(h("li", { "data-stars": n },
-        h("span", { class: "hl" }, String(n), h("span", { "aria-hidden": "true", text: " ★" }),
-          h("span", { class: "sr", text: " " + t(n === 1 ? "star" : "stars", { n: "" }).trim() + ":" })),
+        h("span", { class: "hl" }, h("span", { "aria-hidden": "true", text: n + " ★" }),
+          h("span", { class: "sr", text: w.L.n("nStars", n) + ":" })),
         h("span", { class: "bar", "aria-hidden": "true" }, fill),
         h("span", { class: "hc", text: c.toLocaleString(lang) })));
     }
     var avg = s.average == null ? null : s.average.toLocaleString(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     this.summary.append(h("div", { class: "avg" },
       h("strong", { class: "big", text: avg }),
-      starRow(s.average || 0, t("average", { avg: avg })),
-      h("span", { class: "muted", text: plural(s.count, "reviews0", "reviews1", "reviewsN", lang) })), rows);
+      starRow(s.average || 0, w.t("average", { avg: avg })),
+      h("span", { class: "muted", text: w.L.n("reviewsCount", s.count) })), rows);
   };
   Widget.prototype.meta = function (item) {
     return h("header", { class: "meta" }, avatar(item.author),
@@ -350,9 +603,9 @@
     var w = this, body = h("div", { class: "body" }), replies = h("ol", { class: depth + 1 >= DEPTH ? "replies flat" : "replies" });
     setBody(body, c.body_html);
     var li = h("li", { class: "c", "data-id": c.id });
-    var reply = h("button", { type: "button", class: "link", "aria-expanded": "false", text: t("reply") });
-    var art = h("article", { "aria-label": c.author },
-      w.meta(c), depth >= DEPTH && parent ? h("p", { class: "muted ctx", text: "↪ " + t("inReplyTo", { author: parent }) }) : null,
+    var reply = h("button", { type: "button", class: "link", "aria-expanded": "false", text: w.t("reply") });
+    var art = h("article", { "aria-label": c.author, tabindex: "-1" },
+      w.meta(c), depth >= DEPTH && parent ? h("p", { class: "muted ctx", text: "↪ " + w.t("inReplyTo", { author: parent }) }) : null,
       body, h("div", { class: "acts" }, reply, w.reporter(c.id)));
     reply.addEventListener("click", function () { w.openReply(c, li, replies, reply); });
     li.append(art, replies);
@@ -371,7 +624,14 @@
     form.cancel = close;
     form.elements.author.value = w.form.elements.author.value;
     form.elements.email.value = w.form.elements.email.value;
-    form.querySelector(".fa").append(h("button", { type: "button", class: "link", text: t("cancel"), onclick: function () { close(); button.focus(); } }));
+    form.querySelector(".fa").append(h("button", { type: "button", class: "link", text: w.t("cancel"), onclick: function () { close(); button.focus(); } }));
+    // Esc closes the reply form and returns to its Reply button.
+    form.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Escape" || ev.defaultPrevented) return;
+      ev.preventDefault();
+      close();
+      button.focus();
+    });
     li.insertBefore(form, replies);
     button.setAttribute("aria-expanded", "true");
     w.replyForm = form;
@@ -379,85 +639,98 @@
   };
   Widget.prototype.pending = function (data, list, form, message) {
     var live = data.status === "approved"; // post-moderation or a trusted author
-    if (live && message) message = t("thanksPublished");
+    if (live && message) message = this.t("thanksPublished");
     var body = h("div", { class: "body" });
     setBody(body, data.body_html);
-    var item = h("li", { class: "c pending", "data-id": data.id, tabindex: "-1" },
-      h("article", {}, this.meta(data), data.rating ? starRow(data.rating, t("outOf", { n: data.rating })) : null,
-        data.title ? h("h3", { text: data.title }) : null, body, h("p", { class: "badge", text: t(live ? "published" : "awaiting") })));
+    var item = h("li", { class: data.rating ? "r pending" : "c pending", "data-id": data.id, tabindex: "-1" },
+      h("article", {}, this.meta(data), data.rating ? starRow(data.rating, this.t("outOf", { n: data.rating })) : null,
+        data.title ? h("h3", { text: data.title }) : null, body, h("p", { class: "badge", text: this.t(live ? "published" : "awaiting") })));
     list.append(item);
     form.reset();
+    form.querySelectorAll(".tools").forEach(function (bar) { bar.reset(); });
     if (form.querySelector(".si")) paintStars(form.querySelector(".si"));
+    this.empty(this.thread, this.mine, "first");
+    this.empty(this.reviews, this.rmine, "firstReview");
     var status = form.querySelector(".status");
     status.className = "status ok";
     status.textContent = message;
+    if (message) {
+      // Focus the thank-you message, in view: the reader's next step starts there.
+      status.focus({ preventScroll: true });
+      status.scrollIntoView({ block: "center" });
+    }
     return item;
   };
   Widget.prototype.commentForm = function (parent, replies) {
     var w = this;
     var done = function (form, data) {
-      if (!parent) return w.pending(data, w.mine, form, t("thanks"));
+      if (!parent) return w.pending(data, w.mine, form, w.t("thanks"));
       var name = form.elements.author.value;
       form.cancel();
       w.pending(data, replies, form, "").focus();
-      w.live.textContent = t("thanks");
+      w.live.textContent = w.t("thanks");
       w.form.elements.author.value = w.form.elements.author.value || name;
     };
-    return h("form", { class: "form", novalidate: true, "aria-label": parent ? t("replyTo", { author: parent.author }) : t("comments"),
-      onsubmit: submitter(articlePath(w.id) + "comments", done) },
-      h("div", { class: "two" }, field("author", t("name"), { required: true, auto: "name" }),
-        field("email", t("email"), { type: "email", auto: "email" })),
-      field("body", t("body"), { area: true, required: true, hint: t("hint") }),
+    return h("form", { class: "form", novalidate: true, "aria-label": parent ? w.t("replyTo", { author: parent.author }) : w.t("comments"),
+      onsubmit: submitter(w.L, articlePath(w.id) + "comments", done) },
+      parent ? h("p", { class: "muted ctx", text: "↪ " + w.t("inReplyTo", { author: parent.author }) }) : null,
+      h("div", { class: "two" }, field(w.L, "author", w.t("name"), { required: true, auto: "name" }),
+        field(w.L, "email", w.t("email"), { type: "email", auto: "email" })),
+      field(w.L, "body", w.t("body"), { area: true, required: true, hint: w.t("hint") }),
       parent ? h("input", { type: "hidden", name: "parent_id", value: parent.id }) : null,
       honeypot(),
-      h("div", { class: "fa" }, h("button", { type: "submit", class: "btn", text: t(parent ? "postReply" : "post") })),
-      h("p", { class: "status", role: "status", "aria-live": "polite" }));
+      h("div", { class: "fa" }, h("button", { type: "submit", class: "btn", text: w.t(parent ? "postReply" : "post") })),
+      h("p", { class: "status", role: "status", "aria-live": "polite", tabindex: "-1" }));
   };
   Widget.prototype.reviewForm = function () {
-    var w = this, mine = h("ol", { class: "reviews mine" });
-    var form = h("form", { class: "form", novalidate: true, "aria-label": t("writeReview"),
-      onsubmit: submitter(articlePath(w.id) + "reviews", function (f, data) { w.pending(data, mine, f, t("thanksReview")); }) },
-      starInput(),
-      h("div", { class: "two" }, field("author", t("name"), { required: true, auto: "name" }),
-        field("email", t("email"), { type: "email", auto: "email" })),
-      field("title", t("title"), {}),
-      field("body", t("reviewBody"), { area: true, required: true, hint: t("hint") }),
+    var w = this;
+    w.rmine = h("ol", { class: "reviews mine" });
+    var form = h("form", { class: "form", novalidate: true, "aria-label": w.t("writeReview"),
+      onsubmit: submitter(w.L, articlePath(w.id) + "reviews", function (f, data) { w.pending(data, w.rmine, f, w.t("thanksReview")); }) },
+      starInput(w.L),
+      h("div", { class: "two" }, field(w.L, "author", w.t("name"), { required: true, auto: "name" }),
+        field(w.L, "email", w.t("email"), { type: "email", auto: "email" })),
+      field(w.L, "title", w.t("title"), {}),
+      field(w.L, "body", w.t("reviewBody"), { area: true, required: true, hint: w.t("hint") }),
       honeypot(),
-      h("div", { class: "fa" }, h("button", { type: "submit", class: "btn", text: t("postReview") })),
-      h("p", { class: "status", role: "status", "aria-live": "polite" }));
-    return h("div", {}, form, mine);
+      h("div", { class: "fa" }, h("button", { type: "submit", class: "btn", text: w.t("postReview") })),
+      h("p", { class: "status", role: "status", "aria-live": "polite", tabindex: "-1" }));
+    return h("div", {}, form, w.rmine);
   };
   Widget.prototype.review = function (r) {
     var body = h("div", { class: "body" });
     setBody(body, r.body_html);
-    return h("li", { class: "r", "data-id": r.id }, h("article", { "aria-label": r.author },
-      starRow(r.rating, t("outOf", { n: r.rating })), r.title ? h("h3", { text: r.title }) : null,
+    return h("li", { class: "r", "data-id": r.id }, h("article", { "aria-label": r.author, tabindex: "-1" },
+      starRow(r.rating, this.t("outOf", { n: r.rating })), r.title ? h("h3", { text: r.title }) : null,
       this.meta(r), body, h("div", { class: "acts" }, this.reporter(r.id))));
   };
   // "Report" opens a one-line form: an optional reason, then one POST.
   Widget.prototype.reporter = function (id) {
-    var box = h("span", { class: "rep" }), note = h("span", { class: "status bad", role: "status" });
-    var open = h("button", { type: "button", class: "link quiet", "aria-expanded": "false", text: t("report") });
-    var why = h("input", { name: "reason", maxlength: 500, autocomplete: "off", "aria-label": t("reportWhy"), placeholder: t("reportWhy") });
-    var form = h("form", { class: "rf", hidden: true, "aria-label": t("reportAsk") },
-      h("span", { text: t("reportAsk") }), why, h("button", { type: "submit", class: "link", text: t("reportSend") }),
-      h("button", { type: "button", class: "link quiet", text: t("cancel"), onclick: function () { toggle(false); } }), note);
+    var w = this, box = h("span", { class: "rep" }), note = h("span", { class: "status bad", role: "status" });
+    var open = h("button", { type: "button", class: "link quiet", "aria-expanded": "false", text: w.t("report") });
+    var why = h("input", { name: "reason", maxlength: 500, autocomplete: "off", "aria-label": w.t("reportWhy"), placeholder: w.t("reportWhy") });
+    var form = h("form", { class: "rf", hidden: true, "aria-label": w.t("reportAsk") },
+      h("span", { text: w.t("reportAsk") }), why, h("button", { type: "submit", class: "link", text: w.t("reportSend") }),
+      h("button", { type: "button", class: "link quiet", text: w.t("cancel"), onclick: function () { toggle(false); } }), note);
     function toggle(on) {
       form.hidden = !on;
       open.setAttribute("aria-expanded", String(on));
       (on ? why : open).focus();
     }
     open.addEventListener("click", function () { toggle(form.hidden); });
+    form.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { ev.preventDefault(); toggle(false); }
+    });
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var body = why.value.trim() ? { reason: why.value.trim() } : {};
       fetch(API + "entries/" + id + "/reports", {
         method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
       }).then(function (r) {
-        var msg = r.status === 202 ? t("reported") : r.status === 404 ? t("gone") : r.status === 429 ? t("rateLimited") : t("failed");
+        var msg = r.status === 202 ? w.t("reported") : r.status === 404 ? w.t("gone") : r.status === 429 ? w.t("rateLimited") : w.t("failed");
         if (r.status === 202 || r.status === 404) box.replaceChildren(h("span", { class: "muted", role: "status", text: msg }));
         else note.textContent = msg;
-      }, function () { note.textContent = t("network"); });
+      }, function () { note.textContent = w.t("network"); });
     });
     box.append(open, form);
     return box;
@@ -467,6 +740,7 @@
   var widgets = [];
   function counts(extra) {
     var badges = Array.from(document.querySelectorAll("[data-comments-count]"));
+    var L = new Texts(document.documentElement.lang || undefined);
     var ids = [];
     badges.map(function (b) { return b.getAttribute("data-comments-count"); }).concat(extra).forEach(function (id) {
       if (ID.test(id) && ids.indexOf(id) < 0) ids.push(id);
@@ -476,24 +750,32 @@
       getJSON("counts?" + q).then(function (data) {
         badges.forEach(function (b) {
           var c = data.counts[b.getAttribute("data-comments-count")];
-          if (c) b.textContent = plural(c.comments, "count0", "count1", "countN", document.documentElement.lang || undefined);
+          if (c) b.textContent = L.n("count", c.comments);
         });
         widgets.forEach(function (w) { if (data.counts[w.id]) w.setCount(data.counts[w.id]); });
       }, function () { /* badges keep the host's own text */ });
     }
   }
   function start() {
-    texts();
-    var fresh = [];
-    document.querySelectorAll("[data-comments-for]").forEach(function (host) {
-      if (host.shadowRoot) return;
-      var w = new Widget(host);
-      widgets.push(w);
-      fresh.push(w.id);
+    OVERRIDES = null;
+    var hosts = Array.from(document.querySelectorAll("[data-comments-for]")).filter(function (host) {
+      return !host.shadowRoot && !host.hasAttribute("data-comments-starting");
     });
-    counts(fresh);
+    hosts.forEach(function (host) { host.setAttribute("data-comments-starting", ""); });
+    var langs = hosts.map(langOf).concat(document.documentElement.lang || []);
+    loadTexts(langs).then(function () {
+      var fresh = [];
+      hosts.forEach(function (host) {
+        host.removeAttribute("data-comments-starting");
+        if (host.shadowRoot) return;
+        var w = new Widget(host);
+        widgets.push(w);
+        fresh.push(w.id);
+      });
+      counts(fresh);
+    });
   }
-  window.CommentsWidget = { refresh: start, version: "1" };
+  window.CommentsWidget = { refresh: start, version: "2" };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
