@@ -8,10 +8,13 @@ import json
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.outbox import Delivery
 from .models import Entry
 from .models import WebhookEvent
 
@@ -46,3 +49,17 @@ def emit(
         return
     session.flush()  # the entry's id and defaults
     session.add(WebhookEvent(event=name, entry_id=entry.id, payload=json.dumps(snapshot(entry))))
+
+
+def due(session: Session, now: datetime, batch: int) -> list[WebhookEvent]:
+    """Up to ``batch`` pending events due at ``now``, oldest first; on PostgreSQL row-locked,
+    skipping those another worker holds, so workers never claim the same event."""
+    query = (
+        select(WebhookEvent)
+        .where(WebhookEvent.state == Delivery.PENDING, WebhookEvent.next_attempt_at <= now)
+        .order_by(WebhookEvent.next_attempt_at, WebhookEvent.id)
+        .limit(batch)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy import tuple_
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql
@@ -158,3 +159,16 @@ def keyset_after(created_at: datetime, entry_id: int, descending: bool = False) 
     which both databases answer from the index."""
     key = tuple_(Entry.created_at, Entry.id)
     return key < (created_at, entry_id) if descending else key > (created_at, entry_id)
+
+
+def after_bulk_insert(session: Session) -> None:
+    """After rows were inserted with their own ids: PostgreSQL's id sequence continues
+    after the largest (SQLite needs nothing)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT setval(pg_get_serial_sequence('entry', 'id'), (SELECT max(id) FROM entry))"))
+
+
+def refresh_statistics(session: Session) -> None:
+    """Fresh planner statistics of the entries after a bulk load (PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE entry"))

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
-from sqlalchemy import text
 
 from ..domain import sanitizing
 from ..domain.moderation import Kind
@@ -156,9 +155,7 @@ def fill(articles: int, comments: int, reviews: int, pending: int, seed: int = 1
             else:
                 row(Kind.COMMENT, Status.PENDING, rng.choice(article_ids))
         flush()
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT setval(pg_get_serial_sequence('entry', 'id'), (SELECT max(id) FROM entry))"))
+        queries.after_bulk_insert(session)
         queries.recount(session, article_ids)
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("ANALYZE entry"))  # fresh statistics for the planner
+        queries.refresh_statistics(session)
     return Filled(articles, comments, reviews, pending, time.monotonic() - started)

@@ -33,6 +33,7 @@ from ..domain import webhooks
 from ..domain.errors import Conflict
 from ..domain.errors import NotFound
 from ..domain.outbox import Delivery
+from ..persistence import outbox
 from ..persistence.base import utcnow
 from ..persistence.database import db
 from ..persistence.database import write_transaction
@@ -125,15 +126,7 @@ def claim(settings: Settings, batch: int = BATCH) -> tuple[list[Claimed], int]:
     lease = timedelta(seconds=settings.timeout * batch + 60)
     with write_transaction() as session:
         now = utcnow()
-        query = (
-            select(WebhookEvent)
-            .where(WebhookEvent.state == Delivery.PENDING, WebhookEvent.next_attempt_at <= now)
-            .order_by(WebhookEvent.next_attempt_at, WebhookEvent.id)
-            .limit(batch)
-        )
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        events = list(session.scalars(query))
+        events = outbox.due(session, now, batch)
         alive = set(session.scalars(select(Entry.id).where(Entry.id.in_([e.entry_id for e in events]))))
         claimed, dropped = [], 0
         for event in events:
