@@ -44,6 +44,33 @@ limit_request_field_size = 8190
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 control_socket_disable = True  # gunicorn >= 25: no socket under $HOME, which the container user lacks
 
+
+def _json_error(sock, status_int, reason, mesg):
+    """gunicorn's own refusals (a request line or header over the bounds above, a malformed
+    request) in the service's JSON error envelope instead of gunicorn's HTML page, so every
+    answer a client gets is documented JSON. Installed over ``gunicorn.util.write_error``,
+    which the workers call by attribute."""
+    import json
+
+    from gunicorn import util
+
+    code = {400: "bad_request", 414: "uri_too_long", 431: "header_too_large"}.get(status_int, "bad_request")
+    body = json.dumps({"error": {"code": code, "message": f"{reason}."}}).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        f"X-Content-Type-Options: nosniff\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin1") + body)
+
+
+def _install_json_errors():
+    from gunicorn import util
+
+    util.write_error = _json_error
+
+
+_install_json_errors()
+
 # One JSON line per request on stdout (route, status, duration, request id; no client
 # address), gunicorn's own messages as JSON on stderr.
 logger_class = GunicornLogger

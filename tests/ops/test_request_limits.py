@@ -94,3 +94,6 @@ def test_a_request_line_within_the_bound_reaches_the_service(server: Server) -> 
     assert len(answer.json()["counts"]) == 100
     too_long = requests.get(f"{server.base}/api/v1/counts", params={"article_id": "x" * 9000}, timeout=10)
     assert too_long.status_code == 414
+    # gunicorn's own refusal speaks the service's JSON envelope, not an HTML page
+    assert too_long.headers["Content-Type"] == "application/json"
+    assert too_long.json()["error"]["code"] == "uri_too_long"
