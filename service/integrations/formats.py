@@ -61,7 +61,7 @@ def of_head(head: bytes) -> str | None:
             return "jsonl"
         if "version" in item and ("users" in item or "posts" in item):
             return "remark42"
-        if "comments" in item or "commenters" in item:
+        if "comments" in item or "commenters" in item or item == {"version": 3}:  # Comentario's empty export
             return "commento"
         return None
     # A JSON document over many lines: its first keys.
