@@ -36,6 +36,8 @@ DISQUS = DATA / "disqus-isso-testdata.xml"
 COMMENTO = DATA / "commento-remark42-testdata.json"
 REMARK42 = DATA / "remark42-native-test-backup.jsonl"
 EMPTY_WXR = DATA / "wordpress-importer-wxr-simple.xml"
+COMENTARIO = DATA / "comentario-ok-single-v3.json.gz"
+EMPTY_COMENTARIO = DATA / "comentario-ok-empty-v3.json.gz"
 
 
 def run(runner: FlaskCliRunner, *args: str, expect: int = 0) -> str:
@@ -168,6 +170,67 @@ def test_a_commento_export_is_imported(runner: FlaskCliRunner, app: Flask, api: 
         ]
         assert "@" not in json.dumps(thread)
     assert "imported 0 entries" in run(runner, "import", "commento", str(COMMENTO))
+
+
+def test_a_comentario_v3_export_is_imported(runner: FlaskCliRunner, app: Flask, api: Api) -> None:
+    document = json.loads(gzip.decompress(COMENTARIO.read_bytes()))
+    assert document["version"] == 3
+    pages = {p["id"]: p for p in document["pages"]}
+    names = {c["id"]: c["name"] for c in document["commenters"]}
+    kept = [c for c in document["comments"] if not c["isDeleted"]]
+    approved = [c for c in kept if c["isApproved"]]
+    output = run(runner, "import", "commento", str(COMENTARIO))
+    assert f"imported {len(kept)} entries into {len({c['pageId'] for c in kept})} articles" in output, output
+    assert f"{len(approved)} approved" in output
+    thread = api.thread("home")["items"]  # the page's path is "/"
+    roots = [c for c in approved if not c.get("parentId")]
+    assert [(c["author"], c["body_html"], c["created_at"], c["replies"]) for c in thread] == [
+        (names[c["userCreated"]], f"<p>{c['markdown']}</p>", c["createdTime"].replace(".000Z", "+00:00"), [])
+        for c in roots
+    ]
+    assert "@" not in json.dumps(thread)
+    assert {e.origin for e in entries(app)} == {f"comentario:{pages[c['pageId']]['domainId']}:{c['id']}" for c in kept}
+    assert "imported 0 entries" in run(runner, "import", "commento", str(COMENTARIO))
+    assert len(entries(app)) == len(kept)
+
+
+def test_comentario_statuses_and_threads_on_a_variant_of_the_real_export(
+    runner: FlaskCliRunner, app: Flask, api: Api, tmp_path: Path
+) -> None:
+    # Comentario's fixtures hold no reply and no unapproved comment: its one comment, copied
+    # with Comentario's own fields changed, makes a reply, a pending, a rejected and a deleted one.
+    document = json.loads(gzip.decompress(COMENTARIO.read_bytes()))
+    (real,) = document["comments"]
+    variants = {
+        "reply": {"parentId": real["id"], "markdown": "a *reply*"},
+        "pending": {"isApproved": False, "isPending": True},
+        "rejected": {"isApproved": False, "isPending": False},
+        "deleted": {"isDeleted": True, "markdown": ""},
+    }
+    document["comments"] += [real | {"id": f"{name}-{real['id'][len(name) + 1 :]}"} | v for name, v in variants.items()]
+    variant = tmp_path / "comentario-variant.json"
+    variant.write_text(json.dumps(document))
+    output = run(runner, "import", "commento", str(variant))
+    assert "imported 4 entries into 1 articles" in output, output
+    assert "2 approved, 1 pending, 1 rejected" in output, output
+    assert "1  deleted at the source" in output, output
+    (top,) = api.thread("home")["items"]
+    assert [(r["author"], r["body_html"]) for r in top["replies"]] == [("Bugs Bunny", "<p>a <em>reply</em></p>")]
+    assert "imported 0 entries" in run(runner, "import", "commento", str(variant))
+
+
+def test_a_comentario_export_elsewhere_is_refused_and_an_empty_one_says_so(runner: FlaskCliRunner, app: Flask) -> None:
+    refused = run(runner, "import", "remark42", str(COMENTARIO), expect=1)
+    assert refused.strip().splitlines() == [
+        "Error: Remark42 backup: this is a Commento or Comentario export, not a Remark42 backup;"
+        " use `import commento` - nothing of it was imported"
+    ]
+    with app.app_context():
+        assert stored_entries() == 0
+    assert json.loads(gzip.decompress(EMPTY_COMENTARIO.read_bytes())) == {"version": 3}
+    assert run(runner, "import", "commento", str(EMPTY_COMENTARIO)).strip() == (
+        "Commento export: it holds no comments; nothing to import"
+    )
 
 
 def _isso(isso_python: Path, path: Path, comments: list[dict[str, Any]]) -> dict[str, Any]:
