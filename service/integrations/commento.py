@@ -24,6 +24,7 @@ import gzip
 import re
 from collections.abc import Callable
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO
 from typing import Any
 from typing import cast
@@ -66,13 +67,16 @@ def checked(file: IO[bytes], label: str, expected: str) -> Prefixed:
     return Prefixed(head, file)
 
 
-def _opened(opener: Callable[[], IO[bytes]]) -> IO[bytes]:
-    raw = opener()
-    if raw.read(2) == b"\x1f\x8b":
+@contextmanager
+def _opened(opener: Callable[[], IO[bytes]]) -> Iterator[IO[bytes]]:
+    with opener() as raw:
+        if raw.read(2) != b"\x1f\x8b":
+            raw.seek(0)
+            yield raw
+            return
         raw.seek(0)
-        return cast(IO[bytes], gzip.GzipFile(fileobj=raw))
-    raw.seek(0)
-    return raw
+        with gzip.GzipFile(fileobj=raw) as file:
+            yield cast(IO[bytes], file)
 
 
 def _commenters(file: Prefixed) -> dict[str, tuple[str, str | None]]:

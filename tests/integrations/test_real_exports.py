@@ -180,8 +180,9 @@ def test_a_comentario_v3_export_is_imported(runner: FlaskCliRunner, app: Flask, 
     kept = [c for c in document["comments"] if not c["isDeleted"]]
     approved = [c for c in kept if c["isApproved"]]
     output = run(runner, "import", "commento", str(COMENTARIO))
-    assert f"imported {len(kept)} entries into {len({c['pageId'] for c in kept})} articles" in output, output
-    assert f"{len(approved)} approved" in output
+    articles = len({c["pageId"] for c in kept})
+    assert f"imported {len(kept)} {'entry' if len(kept) == 1 else 'entries'} into {articles} article" in output, output
+    assert f"; {len(approved)} approved)" in output, output
     thread = api.thread("home")["items"]  # the page's path is "/"
     roots = [c for c in approved if not c.get("parentId")]
     assert [(c["author"], c["body_html"], c["created_at"], c["replies"]) for c in thread] == [
@@ -211,7 +212,7 @@ def test_comentario_statuses_and_threads_on_a_variant_of_the_real_export(
     variant = tmp_path / "comentario-variant.json"
     variant.write_text(json.dumps(document))
     output = run(runner, "import", "commento", str(variant))
-    assert "imported 4 entries into 1 articles" in output, output
+    assert "imported 4 entries into 1 article " in output, output
     assert "2 approved, 1 pending, 1 rejected" in output, output
     assert "1  deleted at the source" in output, output
     (top,) = api.thread("home")["items"]
