@@ -34,6 +34,19 @@ def require_json_body() -> None:
         abort(415, "Send the request body as application/json.")
 
 
+def require_json_request() -> None:
+    """Before a public write: every POST, PUT or PATCH says ``Content-Type: application/json``,
+    with a body or without one, or it is a 415. That type is not one a page may send
+    cross-site without asking: a browser first sends a CORS preflight, which only the
+    origins of COMMENTS_ALLOWED_ORIGINS pass. A form, a ``text/plain`` or a bodiless
+    ``fetch(..., {mode: "no-cors"})`` from any other page never reaches a view. DELETE needs
+    no such rule: it is not a method a page may send without a preflight either, and a
+    withdrawal needs the author's edit token besides."""
+    require_json_body()
+    if request.method in ("POST", "PUT", "PATCH") and not request.is_json:
+        abort(415, "Send the request with 'Content-Type: application/json', even without a body.")
+
+
 def article_id(value: str) -> str:
     if not articles.is_valid(value):
         raise Malformed(
