@@ -51,4 +51,5 @@ def init_app(app: Flask) -> None:
             resources={r"/api/v1/(?!admin(/|$)).*": {"origins": origins}},
             expose_headers=["ETag", "Retry-After", "Location"],
             max_age=600,
+            vary_header=False,  # api/http.py's common_headers adds Vary: Origin to every answer
         )
