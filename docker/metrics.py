@@ -3,6 +3,7 @@ listens on a unix socket that nginx does not forward /metrics to:
     docker exec comments python /app/docker/metrics.py
 Standard library only. Exit 0 with the metrics on stdout, 1 otherwise."""
 
+import os
 import socket
 import sys
 import tempfile
@@ -13,7 +14,9 @@ try:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(10)
         sock.connect(str(path))
-        sock.sendall(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        token = os.environ.get("COMMENTS_METRICS_TOKEN", "").strip()
+        auth = f"Authorization: Bearer {token}\r\n" if token else ""
+        sock.sendall(f"GET /metrics HTTP/1.1\r\nHost: localhost\r\n{auth}Connection: close\r\n\r\n".encode())
         answer = b""
         while chunk := sock.recv(65536):
             answer += chunk

@@ -47,6 +47,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WEBHOOK_EVENTS": webhooks.DEFAULT_EVENTS,
         "WEBHOOK_TIMEOUT": 5.0,
         "WEBHOOK_MAX_ATTEMPTS": 12,
+        "METRICS_TOKEN": None,
     }
 
 
@@ -111,6 +112,10 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         if not max_age.isdigit():
             raise ConfigError("COMMENTS_CACHE_MAX_AGE must be a number of seconds")
         config["CACHE_MAX_AGE"] = int(max_age)
+    if token := environ.get("COMMENTS_METRICS_TOKEN", "").strip():
+        if len(token) < 16:
+            raise ConfigError("COMMENTS_METRICS_TOKEN must be 16 characters or more")
+        config["METRICS_TOKEN"] = token
     config.update(moderation_from_environ(environ))
     config.update(webhooks_from_environ(environ))
     return config

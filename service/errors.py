@@ -13,6 +13,8 @@ from flask import abort
 from flask import jsonify
 from flask import request
 from flask_smorest import Api
+from limits.errors import StorageError
+from redis import RedisError
 from sqlalchemy.exc import InterfaceError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -166,3 +168,15 @@ def register(app: Flask) -> None:
 
     for exc in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(exc, _database_down)
+
+    def _limits_down(error: Exception) -> Response:
+        """The rate limits' storage (Redis) failed or timed out: the writes it guards, and
+        the moderators' sign-ins it throttles, wait rather than go unlimited."""
+        log.warning("rate limit storage unavailable: %s", type(error).__name__)
+        from .observability.metrics import RATELIMIT_STORAGE_ERRORS
+
+        RATELIMIT_STORAGE_ERRORS.inc()
+        return envelope(503, "The service is briefly unavailable; try again shortly.", headers={"Retry-After": "5"})
+
+    for storage_error in (RedisError, StorageError):
+        app.register_error_handler(storage_error, _limits_down)

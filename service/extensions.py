@@ -19,6 +19,7 @@ from .persistence.migrating import MIGRATIONS_DIR
 migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True)
 api = CommentsApi()
 cors = CORS()
+REDIS_TIMEOUT = 0.25  # seconds, connecting and each answer
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
 
@@ -42,6 +43,13 @@ def init_app(app: Flask) -> None:
 
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "comments")
+    # A Redis that is down or never answers costs a request at most this long per call;
+    # what then happens is errors.py's: a 503 with Retry-After, never a 500.
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://", "unix://")):
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS",
+            {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT, "retry_on_timeout": False},
+        )
     limiter.init_app(app)
 
     origins = app.config["ALLOWED_ORIGINS"]
@@ -51,4 +59,5 @@ def init_app(app: Flask) -> None:
             resources={r"/api/v1/(?!admin(/|$)).*": {"origins": origins}},
             expose_headers=["ETag", "Retry-After", "Location"],
             max_age=600,
+            vary_header=False,  # api/http.py's common_headers adds Vary: Origin to every answer
         )

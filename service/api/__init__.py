@@ -6,6 +6,7 @@ from flask import Flask
 
 from ..extensions import api
 from . import admin
+from . import http
 from . import ops
 from . import public
 
@@ -15,3 +16,4 @@ def register(app: Flask) -> None:
     for blp in (*public.BLUEPRINTS, *admin.BLUEPRINTS):
         api.register_blueprint(blp)
     app.register_blueprint(ops.bp)
+    app.after_request(http.common_headers)

@@ -66,9 +66,13 @@ class ResponseCache:
             self._entries.move_to_end(key)
             return body
 
+    def _cacheable(self, body: bytes) -> bool:
+        """One huge page must not empty the cache, here or in Redis."""
+        return len(body) <= self.max_bytes // 8
+
     def _local_put(self, key: str, body: bytes, expires: float) -> None:
-        if len(body) > self.max_bytes // 8:
-            return  # one huge page must not empty the cache
+        if not self._cacheable(body):
+            return
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
@@ -111,7 +115,7 @@ class ResponseCache:
 
     def put(self, key: str, body: bytes) -> None:
         self._local_put(key, body, time.monotonic() + self.ttl)
-        if self._redis_usable():
+        if self._redis_usable() and self._cacheable(body):
             assert self._redis is not None
             try:
                 self._redis.set(self._redis_key(key), body, ex=max(1, int(self.ttl)))

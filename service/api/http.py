@@ -34,6 +34,48 @@ def require_json_body() -> None:
         abort(415, "Send the request body as application/json.")
 
 
+def require_json_request() -> None:
+    """Before a public write: every POST, PUT or PATCH says ``Content-Type: application/json``,
+    with a body or without one, or it is a 415. That type is not one a page may send
+    cross-site without asking: a browser first sends a CORS preflight, which only the
+    origins of COMMENTS_ALLOWED_ORIGINS pass. A form, a ``text/plain`` or a bodiless
+    ``fetch(..., {mode: "no-cors"})`` from any other page never reaches a view. DELETE needs
+    no such rule: it is not a method a page may send without a preflight either, and a
+    withdrawal needs the author's edit token besides."""
+    require_json_body()
+    if request.method in ("POST", "PUT", "PATCH") and not request.is_json:
+        abort(415, "Send the request with 'Content-Type: application/json', even without a body.")
+
+
+def _public_api(path: str) -> bool:
+    return path.startswith("/api/v1/") and not path.startswith("/api/v1/admin")
+
+
+def common_headers(response: Response) -> Response:
+    """Headers every answer of the app gets.
+
+    - ``X-Content-Type-Options: nosniff``: a JSON answer is never run as a script or
+      rendered as a page, whatever a browser would guess from its content.
+    - ``Vary: Origin`` on the public API and on anything shareable (``s-maxage``) or CORS:
+      the answer for one origin carries its ``Access-Control-Allow-Origin`` and the answer
+      for none does not, so a shared cache must keep them apart, or it serves the allowed
+      site an answer its browser refuses. (flask-cors adds it only for several origins.)
+    - ``Cache-Control: no-store`` on the admin API: queues, emails and exports stay out of
+      every cache, the browser's own included.
+    """
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    path = request.path
+    if path.startswith("/api/v1/admin"):
+        response.headers["Cache-Control"] = "no-store"
+    shareable = "s-maxage" in response.headers.get("Cache-Control", "")
+    if _public_api(path) or shareable or "Access-Control-Allow-Origin" in response.headers:
+        vary = [v.strip() for line in response.headers.getlist("Vary") for v in line.split(",") if v.strip()]
+        if "origin" not in {v.lower() for v in vary}:
+            vary.append("Origin")
+        response.headers["Vary"] = ", ".join(vary)
+    return response
+
+
 def article_id(value: str) -> str:
     if not articles.is_valid(value):
         raise Malformed(

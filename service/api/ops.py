@@ -3,9 +3,14 @@ out of ``/openapi.json``, which documents ``/api/v1`` only."""
 
 from __future__ import annotations
 
+import hmac
+
 from flask import Blueprint
 from flask import Response
+from flask import abort
+from flask import current_app
 from flask import jsonify
+from flask import request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,7 +39,21 @@ def readyz() -> Response:
     return jsonify(status="ready")
 
 
+def _scraper() -> bool:
+    """With COMMENTS_METRICS_TOKEN, only ``Authorization: Bearer <token>`` may read the
+    metrics: the queue depth would otherwise tell a submitter whether an entry was held or
+    silently refused as spam."""
+    token = current_app.config.get("METRICS_TOKEN")
+    if not token:
+        return True
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), str(token).encode())
+
+
 @bp.get("/metrics")
 def prometheus_metrics() -> Response:
-    """Prometheus text format, summed over all gunicorn workers."""
+    """Prometheus text format, summed over all gunicorn workers. Without the token: the
+    same 404 as any unknown path, so nobody learns there is something to guess."""
+    if not _scraper():
+        abort(404)
     return metrics.exposition()

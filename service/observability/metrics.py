@@ -69,6 +69,10 @@ MODERATION = Counter(
     "a bulk request counts each entry it changed.",
     ["action"],
 )
+RATELIMIT_STORAGE_ERRORS = Counter(
+    "comments_ratelimit_storage_errors",
+    "Requests answered 503 because the rate limits' storage (Redis) failed or did not answer in time.",
+)
 
 # Requests counted as submissions or moderation, by method and API.md path (the route
 # template without its converters, so that renaming a view or a converter changes nothing).

@@ -125,6 +125,14 @@ class BatchCountsArgs(Schema):
     )
 
 
+class BatchCountsIn(Schema):
+    article_ids = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "1 to 100 distinct article ids, for batches too long for the GET's query."},
+    )
+
+
 class BatchCountsOut(Schema):
     counts = fields.Dict(keys=fields.String(), values=fields.Nested(CountsOut), required=True)
 

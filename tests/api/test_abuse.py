@@ -248,7 +248,7 @@ def test_purge_erases_refused_entries_past_retention(api: Api, app: Flask) -> No
     api.act(old_spam, "spam")
     api.act(old_rejected, "reject")
     api.act(fresh_spam, "spam")
-    api.client.post(f"{V1}/entries/{published}/reports")
+    api.client.post(f"{V1}/entries/{published}/reports", content_type="application/json")
     with app.app_context():
         db.session.execute(
             update(Entry)

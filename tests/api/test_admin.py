@@ -183,8 +183,8 @@ def test_reports_need_a_published_entry(api: Api, app: Flask) -> None:
     pending = api.comment()["id"]
     published = api.approved_comment()
     assert api.client.post(f"{V1}/entries/{pending}/reports", json={}).status_code == 404
-    assert api.client.post(f"{V1}/entries/999/reports").status_code == 404
-    assert api.client.post(f"{V1}/entries/{published}/reports").status_code == 202
+    assert api.client.post(f"{V1}/entries/999/reports", content_type="application/json").status_code == 404
+    assert api.client.post(f"{V1}/entries/{published}/reports", content_type="application/json").status_code == 202
     other_reader = {"REMOTE_ADDR": "192.0.2.7"}
     response = api.client.post(
         f"{V1}/entries/{published}/reports", json={"reason": "off topic"}, environ_overrides=other_reader

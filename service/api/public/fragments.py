@@ -35,6 +35,11 @@ _jinja = Environment(
 _jinja.filters["safe_html"] = Markup  # sanitized on write (domain/sanitizing.py)
 
 TEMPLATE = _jinja.get_template("fragment.html")
+# The fragment is meant to be included in a site's own page, where that page's policy
+# applies. Opened on its own, at this service's origin, it may run nothing, load nothing,
+# be framed by nobody and is sandboxed (an origin of its own): a sanitizer miss in a body
+# could then do nothing with this origin. Its JSON-LD is data, not a script that runs.
+CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
 
 
 def aggregate_rating(article_id: str, summary: dict[str, Any]) -> dict[str, Any] | None:
@@ -84,8 +89,10 @@ def comments_html(args: dict[str, Any], article_id: str) -> Response:
     article_id = http.article_id(article_id)
     limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
     version = read.versions([article_id])[article_id]
-    return http.cached_response(
+    response = http.cached_response(
         f"fragment{MARKUP_VERSION}|{article_id}|{version}|{limit}|{cursor}",
         lambda: render(article_id, limit, cursor).encode("utf-8"),
         "text/html",
     )
+    response.headers["Content-Security-Policy"] = CSP
+    return response

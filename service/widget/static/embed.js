@@ -746,8 +746,18 @@
       if (ID.test(id) && ids.indexOf(id) < 0) ids.push(id);
     });
     for (var i = 0; i < ids.length; i += 100) {
-      var q = ids.slice(i, i + 100).map(function (id) { return "article_id=" + encodeURIComponent(id); }).join("&");
-      getJSON("counts?" + q).then(function (data) {
+      var batch = ids.slice(i, i + 100);
+      var q = batch.map(function (id) { return "article_id=" + encodeURIComponent(id); }).join("&");
+      // A GET is cacheable; ids that would not fit its request line (8 KiB, with the path
+      // and the rest of the line) go in the body of a POST, which must say it is JSON.
+      var asked = (API + "counts?" + q).length < 7000 ? getJSON("counts?" + q) : fetch(API + "counts", {
+        method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ article_ids: batch })
+      }).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      });
+      asked.then(function (data) {
         badges.forEach(function (b) {
           var c = data.counts[b.getAttribute("data-comments-count")];
           if (c) b.textContent = L.n("count", c.comments);
