@@ -136,7 +136,7 @@ def submit_comment(
     article_id: str, author: str, body: str, email: str | None, parent_id: int | None, intake: Intake
 ) -> Accepted:
     text = _clean(author, body)
-    with write_transaction() as session:
+    with write_transaction(autoflush=False) as session:
         root_id = None
         if parent_id is not None:
             parent = session.get(Entry, parent_id)
@@ -176,7 +176,7 @@ def submit_review(
         {"email": "Already used for a review of this article."},
     )
     try:
-        with write_transaction() as session:
+        with write_transaction(autoflush=False) as session:
             if email is not None and session.scalar(
                 select(Entry.id).where(Entry.article_id == article_id, Entry.kind == Kind.REVIEW, Entry.email == email)
             ):
