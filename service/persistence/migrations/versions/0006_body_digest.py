@@ -8,6 +8,10 @@ The column is nullable and not backfilled: the duplicate check looks back one da
 compares rows without a digest by their text (``queries.repeats``), so a day after this
 migration no row it reads lacks one. On PostgreSQL the index is built concurrently,
 outside the migration's transaction, so writes to ``entry`` go on meanwhile.
+
+Timed on PostgreSQL with 1,000,000 comments (filled with generate_series, ~100-character
+bodies, 5,000 client hashes; the machine at a load of 12 on 2 cores): upgrade 25.6 s, all
+of it the concurrent index build; downgrade 7.3 s.
 """
 from alembic import op
 import sqlalchemy as sa
