@@ -225,7 +225,7 @@ STEPS_WRITE: list[tuple[str, tuple[str, str]]] = [
     ("    INSERT: Session.flush", ("orm/session.py", "flush")),
     ("    outbox.emit", ("persistence/outbox.py", "emit")),
     ("    edit token hash", ("usecases/moderate.py", "token_hash")),
-    ("write_transaction's own frames (BEGIN, and the commit at exit)", ("usecases/__init__.py", "write_transaction")),
+    ("write_transaction (BEGIN, and the commit at exit)", ("persistence/database.py", "write_transaction")),
     ("commit: Session.commit", ("orm/session.py", "commit")),
     ("response: schema dump", ("marshmallow/schema.py", "dump")),
     ("limiter: Limiter._check_request_limit", ("flask_limiter", "_check_request_limit")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Any
 from flask import Response
 from flask import abort
 from flask import current_app
+from flask import g
 from flask import request
 
 from ..domain import articles
@@ -100,26 +102,36 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
 
 
+def _tags(validator: str) -> tuple[str, str]:
+    tag = f"{REPRESENTATION}|{validator}"
+    return tag, hashlib.blake2b(tag.encode(), digest_size=12).hexdigest()
+
+
+def _not_modified(etag: str) -> Response:
+    response = Response(status=304)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = _cache_control()
+    return response
+
+
 def cached_response(validator: str, build: Callable[[], bytes], mimetype: str, *, cache: bool = False) -> Response:
     """A public GET: ``validator`` names the exact state of what ``build`` returns (article
     versions plus the request's parameters), so a matching ``If-None-Match`` is answered
     ``304`` without running the query. With ``cache``, the body is kept in the response
     cache under that same name (see ``service/caching.py``): only validators that contain
     the article's moderation version may be cached, never a TTL'd guess."""
-    tag = f"{REPRESENTATION}|{validator}"
-    etag = hashlib.blake2b(tag.encode(), digest_size=12).hexdigest()
+    tag, etag = _tags(validator)
     if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        body = None
-        store = response_cache() if cache else None
+        return _not_modified(etag)
+    body = None
+    store = response_cache() if cache else None
+    if store is not None:
+        body = store.get(tag)
+    if body is None:
+        body = build()
         if store is not None:
-            body = store.get(tag)
-        if body is None:
-            body = build()
-            if store is not None:
-                store.put(tag, body)
-        response = Response(body, mimetype=mimetype)
+            store.put(tag, body)
+    response = Response(body, mimetype=mimetype)
     response.set_etag(etag)
     response.headers["Cache-Control"] = _cache_control()
     return response
@@ -138,5 +150,33 @@ def cached_page(
     limit, cursor)`` runs only when no cached body matches."""
     valid = article_id(raw_article_id)
     limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
-    version = read.version(valid)
+    version = g.pop("first_page_version", None) if not args else None
+    if version is None:
+        version = read.version(valid)
     return cached_json(f"{kind}|{valid}|{version}|{limit}|{cursor}", lambda: build(valid, limit, cursor), cache=True)
+
+
+def first_page_revalidated(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Below ``route`` on a ``cached_page`` view: a conditional GET of an article's first
+    page without a query string (what the widget and a revalidating proxy send) is
+    compared with the article's current version before the query's schema runs, and a
+    match is answered ``304`` at once. Anything else, and a mismatch, goes the usual way
+    (with the version already read). The version is read from the database each time, so
+    the 304 is never stale."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def revalidated(*args: Any, **kwargs: Any) -> Any:
+            if request.query_string or not request.if_none_match:
+                return view(*args, **kwargs)
+            valid = article_id(kwargs["article_id"])
+            version = read.version(valid)
+            _, etag = _tags(f"{kind}|{valid}|{version}|{read.clamp(None)}|None")
+            if request.if_none_match.contains(etag):
+                return _not_modified(etag)
+            g.first_page_version = version
+            return view(*args, **kwargs)
+
+        return revalidated
+
+    return decorate

@@ -5,6 +5,7 @@ deprecated; nh3 is the usual successor) touches this file alone.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import unicodedata
@@ -44,6 +45,12 @@ def normalize(text: str) -> str:
     """NFC, newlines as ``\\n``, no control characters or lone surrogates."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", _CONTROL.sub("", text))
+
+
+def digest(source: str) -> str:
+    """What identifies a text for the duplicate check: 128 bits of SHA-256 of the
+    normalised source, as 32 hex characters."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:32]
 
 
 def is_storable(text: str) -> bool:

@@ -113,13 +113,31 @@ def _bulk_applied(response: Response) -> tuple[str | None, int]:
     return (str(action) if action else None), sum(1 for r in results if isinstance(r, dict) and "status" in r)
 
 
+# The labelled children of one (method, route, status) and its API.md path: ``labels()``
+# takes a lock and builds its key on every call, twice a request. Bounded like the label
+# sets: methods above, the app's URL rules and "unmatched", HTTP status codes.
+_children: dict[tuple[str, str, int], tuple[Any, Any, tuple[str, str]]] = {}
+
+
+def _children_of(method: str, route: str, status: int) -> tuple[Any, Any, tuple[str, str]]:
+    found = _children.get((method, route, status))
+    if found is None:
+        found = (
+            REQUESTS.labels(method, route, str(status)),
+            LATENCY.labels(method, route),
+            (method, _CONVERTER.sub(r"<\1>", route)),
+        )
+        _children[(method, route, status)] = found
+    return found
+
+
 def record(method: str, route: str, status: int, seconds: float, response: Response) -> None:
     """Count one answered request; ``route`` is its URL rule (or "unmatched")."""
     if method not in _METHODS:  # a client may send any token: keep the label set bounded
         method = "other"
-    REQUESTS.labels(method, route, str(status)).inc()
-    LATENCY.labels(method, route).observe(seconds)
-    key = (method, _CONVERTER.sub(r"<\1>", route))
+    requests, latency, key = _children_of(method, route, status)
+    requests.inc()
+    latency.observe(seconds)
     if key in SUBMISSION_ROUTES:
         SUBMISSIONS.labels(SUBMISSION_ROUTES[key], outcome(status)).inc()
     elif key in MODERATION_ROUTES and status < 300:

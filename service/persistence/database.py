@@ -46,19 +46,25 @@ def dialect() -> str:
 
 
 @contextmanager
-def write_transaction() -> Iterator[Session]:
+def write_transaction(autoflush: bool = True) -> Iterator[Session]:
     """A transaction that writes: committed on success, rolled back on any error. On
-    SQLite it takes the write lock up front (see ``_sqlite_begin``)."""
+    SQLite it takes the write lock up front (see ``_sqlite_begin``). With ``autoflush``
+    off, changes reach the database at the caller's explicit ``flush()`` and at commit,
+    not before every query (an approval flushed nothing useful seven times out of eight)."""
     current: Session = db.session()
     if current.in_transaction():
         current.commit()
     current.connection(execution_options={"write": True})
+    flushing = current.autoflush
+    current.autoflush = autoflush
     try:
         yield current
         current.commit()
     except BaseException:
         current.rollback()
         raise
+    finally:
+        current.autoflush = flushing
 
 
 def end_read() -> None:

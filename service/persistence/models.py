@@ -55,6 +55,9 @@ class Entry(Base):
     # Keyed hash of the client address (never the address) and hash of the author's edit token.
     client_hash: Mapped[str | None] = mapped_column(String(64))
     edit_token_hash: Mapped[str | None] = mapped_column(String(64))
+    # What the duplicate check compares (``sanitizing.digest`` of ``body_source``); null in
+    # rows older than migration 0006, which the check compares by text within its one day.
+    body_digest: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Where an imported entry came from ("disqus:123"); null for entries sent to this service.
@@ -83,6 +86,8 @@ class Entry(Base):
         Index("ix_entry_queue_article", "article_id", "status", "created_at", "id"),
         # Repeated submissions of one client on one article; an author's record and erasure.
         Index("ix_entry_client", "client_hash", "article_id", "created_at"),
+        # The duplicate check: one probe for the same text, at any number of earlier entries.
+        Index("ix_entry_repeat", "client_hash", "article_id", "body_digest", "created_at"),
         Index("ix_entry_email", "email"),
         # One review per email address per article.
         Index(

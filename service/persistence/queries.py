@@ -15,6 +15,7 @@ from sqlalchemy import Select
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import literal
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy import tuple_
@@ -152,6 +153,28 @@ def recount(session: Session, article_ids: Iterable[str] | None = None) -> int:
             )
         )
     return len(touched)
+
+
+def _repeats() -> Any:
+    mine = (
+        Entry.client_hash == bindparam("client"),
+        Entry.article_id == bindparam("article_id"),
+        Entry.created_at > bindparam("since"),
+    )
+    by_digest = select(Entry.id).where(*mine, Entry.body_digest == bindparam("digest"))
+    # Rows stored before migration 0006 have no digest: compared by text, within the window.
+    by_text = select(Entry.id).where(*mine, Entry.body_digest.is_(None), Entry.body_source == bindparam("source"))
+    return select(or_(by_digest.exists(), by_text.exists()))
+
+
+REPEATS = _repeats()
+
+
+def repeats(session: Session, client: str, article_id: str, digest: str, source: str, since: datetime) -> bool:
+    """Whether ``client`` sent the same text to ``article_id`` since ``since``: two probes
+    of ``ix_entry_repeat`` (client, article, digest, time), whatever the thread's size."""
+    params = {"client": client, "article_id": article_id, "since": since, "digest": digest, "source": source}
+    return bool(session.scalar(REPEATS, params))
 
 
 def keyset_after(created_at: datetime, entry_id: int, descending: bool = False) -> ColumnElement[bool]:

@@ -44,17 +44,17 @@ def _get_locked(session: Session, entry_id: int) -> Entry:
 def decide(entry_id: int, decision: Change, webhooks: outbox.Subscriptions = outbox.NONE) -> Entry:
     """Move one entry to the status of ``decision.action``; repeating its status changes
     nothing but clears the reports a moderator has now seen."""
-    with write_transaction() as session:
+    with write_transaction(autoflush=False) as session:
         return _decide_locked(session, entry_id, decision, webhooks)
 
 
 def decide_and_show(entry_id: int, decision: Change, webhooks: outbox.Subscriptions) -> read.Moderated:
     """``decide``, then the entry as the moderator sees it now: one use case, one
     transaction per moderation request."""
-    with write_transaction() as session:
-        _decide_locked(session, entry_id, decision, webhooks)
+    with write_transaction(autoflush=False) as session:
+        entry = _decide_locked(session, entry_id, decision, webhooks)
         session.flush()
-        return read.entry_detail(entry_id)
+        return read.detail_of(entry)
 
 
 def _decide_locked(session: Session, entry_id: int, decision: Change, webhooks: outbox.Subscriptions) -> Entry:

@@ -282,7 +282,12 @@ def entry_detail(entry_id: int) -> Moderated:
     entry = db.session.get(Entry, entry_id)
     if entry is None:
         raise NotFound("No entry has this id.")
-    events = list(db.session.execute(_HISTORY, {"entry_id": entry_id}))
-    (view,) = _moderation_view([entry], {entry_id: len(events)})
-    view.history = events
-    return view
+    return detail_of(entry)
+
+
+def detail_of(entry: Entry) -> Moderated:
+    """``entry`` (loaded in this session) as the moderator's detail view: its history, and
+    its reports unless it never had any (``report_count`` counts every report)."""
+    events = list(db.session.execute(_HISTORY, {"entry_id": entry.id}))
+    reports = list(db.session.execute(_REPORTS, {"ids": [entry.id]})) if entry.report_count else []
+    return Moderated(entry, reports, len(events), events)

@@ -77,6 +77,10 @@ class Text:
     body_html: str
     title: str | None
 
+    @property
+    def body_digest(self) -> str:
+        return sanitizing.digest(self.body_source)
+
 
 def _clean(author: str, body: str, title: str | None = None) -> Text:
     fields: dict[str, str] = {}
@@ -97,14 +101,8 @@ def _refuse_repeats(session: Session, article_id: str, text: Text, intake: Intak
     """The same text from the same client on the same article within a day is a 409."""
     if intake.client is None:
         return
-    recent = session.scalars(
-        select(Entry.body_source).where(
-            Entry.client_hash == intake.client,
-            Entry.article_id == article_id,
-            Entry.created_at > utcnow() - DUPLICATE_WINDOW,
-        )
-    )
-    if text.body_source in recent:
+    since = utcnow() - DUPLICATE_WINDOW
+    if queries.repeats(session, intake.client, article_id, text.body_digest, text.body_source, since):
         raise Conflict("You have already posted this text here.", {"body": "Already posted."})
 
 
@@ -127,6 +125,7 @@ def _store(session: Session, entry: Entry, text: Text, intake: Intake) -> Accept
     )
     token = secrets.token_urlsafe(24)
     entry.client_hash = intake.client
+    entry.body_digest = text.body_digest
     entry.edit_token_hash = token_hash(token)
     change = Change(Action.SUBMIT, AUTO_MODERATION, verdict.rule, verdict.detail, verdict=verdict.status)
     change_status(session, entry, change, intake.webhooks, new=True)
@@ -137,7 +136,7 @@ def submit_comment(
     article_id: str, author: str, body: str, email: str | None, parent_id: int | None, intake: Intake
 ) -> Accepted:
     text = _clean(author, body)
-    with write_transaction() as session:
+    with write_transaction(autoflush=False) as session:
         root_id = None
         if parent_id is not None:
             parent = session.get(Entry, parent_id)
@@ -177,7 +176,7 @@ def submit_review(
         {"email": "Already used for a review of this article."},
     )
     try:
-        with write_transaction() as session:
+        with write_transaction(autoflush=False) as session:
             if email is not None and session.scalar(
                 select(Entry.id).where(Entry.article_id == article_id, Entry.kind == Kind.REVIEW, Entry.email == email)
             ):

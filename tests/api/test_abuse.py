@@ -133,6 +133,18 @@ def test_the_same_text_twice_from_one_client_on_one_article_is_a_conflict(api: A
     api.comment(body="Exactly this.")  # a day later it is a new remark
 
 
+def test_entries_stored_before_the_digest_existed_still_count_as_repeats(api: Api, app: Flask) -> None:
+    """Rows older than migration 0006 have no ``body_digest``: within the day they are
+    compared by their text, so upgrading never lets a repeat through."""
+    api.comment(body="Said before the upgrade.")
+    api.comment(body="Something else.")
+    with app.app_context():
+        db.session.execute(update(Entry).values(body_digest=None))
+        db.session.commit()
+    assert api.comment(body="Said before the upgrade.", expect=409)["error"]["code"] == "conflict"
+    api.comment(body="Said after the upgrade.")
+
+
 def test_spoofed_forwarded_for_changes_nothing_without_trusted_proxies(api: Api) -> None:
     api.comment(body="Once.")
     response = api.client.post(

@@ -83,6 +83,30 @@ def test_a_cache_hit_keeps_etag_cache_control_and_304(api: Api) -> None:
     assert again.status_code == 304
 
 
+@pytest.mark.parametrize("kind", ["comments", "reviews"])
+def test_a_304_answered_before_the_query_is_parsed_is_never_stale(api: Api, kind: str) -> None:
+    """The first page without a query string is revalidated before its arguments are
+    parsed: it matches exactly the ETag the full path gives, with the same headers, and
+    no longer once anything is published."""
+    publish = api.approved_comment if kind == "comments" else api.approved_review
+    publish()
+    page = f"{V1}/articles/a1/{kind}"
+    first = api.client.get(page)
+    early = api.client.get(page, headers={"If-None-Match": first.headers["ETag"]})
+    parsed = api.client.get(f"{page}?limit=50", headers={"If-None-Match": first.headers["ETag"]})
+    assert (early.status_code, parsed.status_code) == (304, 304)
+    assert early.headers["ETag"] == first.headers["ETag"]
+    assert early.headers["Cache-Control"] == first.headers["Cache-Control"]
+    assert early.headers["X-Request-ID"] and not early.data
+    publish(body="Something new.", email="second@example.org")
+    fresh = api.client.get(page, headers={"If-None-Match": first.headers["ETag"]})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] != first.headers["ETag"]
+    assert fresh.data == api.client.get(page).data
+    assert api.client.get(page, headers={"If-None-Match": fresh.headers["ETag"]}).status_code == 304
+    bad = api.client.get(f"{V1}/articles/bad%20id/{kind}", headers={"If-None-Match": first.headers["ETag"]})
+    assert bad.status_code == 400
+
+
 def test_pages_and_cursors_have_entries_of_their_own(api: Api) -> None:
     made = [api.approved_comment(body=f"c{i}") for i in range(3)]
     page1 = api.thread(limit=2)

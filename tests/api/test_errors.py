@@ -89,6 +89,18 @@ def test_rate_limited_submissions_are_429_with_retry_after(make_app: Callable[..
     assert client.get(f"{V1}/articles/a1/comments").status_code == 200  # reads are not limited
 
 
+def test_writes_tell_their_limit_and_reads_carry_none(make_app: Callable[..., Flask]) -> None:
+    client = make_app(RATE_LIMIT="5/minute").test_client()
+    write = client.post(f"{V1}/articles/a1/comments", json={"author": "a", "body": "b"})
+    assert (write.headers["X-RateLimit-Limit"], write.headers["X-RateLimit-Remaining"]) == ("5", "4")
+    for _ in range(6):  # more reads than the limit allows writes
+        read = client.get(f"{V1}/articles/a1/comments")
+        assert read.status_code == 200
+        assert not any(name.startswith("X-RateLimit") for name in read.headers.keys())
+    second = client.post(f"{V1}/articles/a1/comments", json={"author": "a", "body": "c"})
+    assert second.headers["X-RateLimit-Remaining"] == "3"
+
+
 @pytest.fixture
 def app_without_database() -> Iterator[Flask]:
     app = create_app(base_config("postgresql+psycopg://postgres@127.0.0.1:9/none?connect_timeout=1"))

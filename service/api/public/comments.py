@@ -43,6 +43,7 @@ def submit_comment(data: dict[str, Any], article_id: str) -> Any:
 
 
 @blp.route("/articles/<path:article_id>/comments", methods=["GET"])
+@http.first_page_revalidated("comments")
 @blp.arguments(PAGE_ARGS, location="query")
 @blp.response(200, ThreadOut)
 def list_comments(args: dict[str, Any], article_id: str) -> Response:

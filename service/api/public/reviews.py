@@ -43,6 +43,7 @@ def submit_review(data: dict[str, Any], article_id: str) -> Any:
 
 
 @blp.route("/articles/<path:article_id>/reviews", methods=["GET"])
+@http.first_page_revalidated("reviews")
 @blp.arguments(PAGE_ARGS, location="query")
 @blp.response(200, ReviewsOut)
 def list_reviews(args: dict[str, Any], article_id: str) -> Response:
