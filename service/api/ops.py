@@ -4,6 +4,7 @@ out of ``/openapi.json``, which documents ``/api/v1`` only."""
 from __future__ import annotations
 
 import hmac
+import ipaddress
 
 from flask import Blueprint
 from flask import Response
@@ -39,13 +40,25 @@ def readyz() -> Response:
     return jsonify(status="ready")
 
 
+def _from_this_machine() -> bool:
+    """A loopback client, or gunicorn's unix socket (no address): never a reader's request,
+    which reaches the service through a proxy with its own address (``ProxyFix``)."""
+    address = request.remote_addr
+    if not address:
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
 def _scraper() -> bool:
-    """With COMMENTS_METRICS_TOKEN, only ``Authorization: Bearer <token>`` may read the
-    metrics: the queue depth would otherwise tell a submitter whether an entry was held or
-    silently refused as spam."""
+    """The metrics tell, through the queue depth, whether an entry was held or silently
+    refused as spam, so a submitter must not read them. With COMMENTS_METRICS_TOKEN only
+    ``Authorization: Bearer <token>`` may; without it, only a client on this machine."""
     token = current_app.config.get("METRICS_TOKEN")
     if not token:
-        return True
+        return _from_this_machine()
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), str(token).encode())
 

@@ -27,6 +27,16 @@ def test_metrics_need_the_token_when_one_is_set(make_app: Callable[..., Flask]) 
     assert scraped.status_code == 200 and b"comments_queue_depth" in scraped.data
 
 
+def test_without_a_token_only_this_machine_reads_the_metrics(app: Flask) -> None:
+    client = app.test_client()
+    for address in ("203.0.113.7", "10.0.0.2", "2001:db8::1"):
+        response = client.get("/metrics", environ_base={"REMOTE_ADDR": address})
+        assert response.status_code == 404
+        assert b"comments_queue_depth" not in response.data
+    for address in ("127.0.0.1", "::1"):
+        assert client.get("/metrics", environ_base={"REMOTE_ADDR": address}).status_code == 200
+
+
 def public_view(api: Api, answer: dict[str, Any]) -> dict[str, Any]:
     """All a submitter sees of an entry: its 202 (volatile values left out), the counts,
     the thread, and whether it can report or withdraw it."""
