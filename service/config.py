@@ -47,6 +47,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WEBHOOK_EVENTS": webhooks.DEFAULT_EVENTS,
         "WEBHOOK_TIMEOUT": 5.0,
         "WEBHOOK_MAX_ATTEMPTS": 12,
+        "TOXICITY_CACHE": None,  # the toxicity model's export; None: the instance folder
     }
 
 
@@ -111,9 +112,16 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         if not max_age.isdigit():
             raise ConfigError("COMMENTS_CACHE_MAX_AGE must be a number of seconds")
         config["CACHE_MAX_AGE"] = int(max_age)
+    if cache := environ.get("COMMENTS_TOXICITY_CACHE", "").strip():
+        config["TOXICITY_CACHE"] = cache
     config.update(moderation_from_environ(environ))
     config.update(webhooks_from_environ(environ))
     return config
+
+
+def toxicity_cache(settings: Mapping[str, Any], instance_path: str) -> Path:
+    """The folder of the toxicity model's export (domain/toxicity.py ``load``)."""
+    return Path(settings.get("TOXICITY_CACHE") or instance_path)
 
 
 def _count(environ: Mapping[str, str], name: str) -> int | None:
