@@ -283,9 +283,9 @@ def queue(
     if min_toxicity is not None:
         q = q.where(Entry.toxicity >= min_toxicity)
     if order == QueueOrder.TOXICITY:
-        rows = _most_toxic_first(q, after, limit, unknown=min_toxicity is None)
-        page = rows[:limit]
-        last = page[-1] if len(rows) > limit else None
+        ranked = _most_toxic_first(q, after, limit, unknown=min_toxicity is None)
+        page = ranked[:limit]
+        last = page[-1] if len(ranked) > limit else None
         next_cursor = (
             cursors.encode(key, scope, cursors.Position(last.created_at, last.id, last.toxicity)) if last else None
         )
