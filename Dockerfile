@@ -21,7 +21,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PORT=8000 \
     WEB_CONCURRENCY=2 \
     COMMENTS_DATABASE_URL=sqlite:////data/comments.db \
-    COMMENTS_TRUSTED_PROXIES=1
+    COMMENTS_TRUSTED_PROXIES=1 \
+    COMMENTS_TOXICITY_CACHE=/app/toxicity
 # nginx from Debian (docker/serve.py runs it): the release's security updates come with
 # every rebuild, so the version is the distribution's rather than pinned here.
 # hadolint ignore=DL3008
@@ -37,6 +38,10 @@ RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonex
     && ln -s /data /usr/local/var/service-instance
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     pip install --no-cache-dir --no-index --find-links=/wheels /wheels/comments_service-*.whl
+# The toxicity model's export (service/domain/toxicity.py), made once here so that no
+# container start pays it; gunicorn finds it in COMMENTS_TOXICITY_CACHE.
+RUN python -c "from pathlib import Path; from service.domain import toxicity; toxicity.load(Path('/app/toxicity'))" \
+    && ls /app/toxicity/toxicity-model-*.json
 WORKDIR /app
 COPY wsgi.py gunicorn.conf.py ./
 COPY --chmod=0755 docker/entrypoint.sh docker/healthcheck.py docker/serve.py docker/metrics.py ./docker/

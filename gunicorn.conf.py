@@ -79,10 +79,29 @@ errorlog = "-"
 
 
 def on_starting(server):
-    """Samples of a previous run would be added to this one's: start empty."""
+    """Samples of a previous run would be added to this one's: start empty. The toxicity
+    model is exported once here, before any worker forks, so that no worker pays the export
+    (a child process with scikit-learn, seconds) or races another to write it."""
     _metrics_dir.mkdir(parents=True, exist_ok=True)
     for stale in _metrics_dir.glob("*.db"):
         stale.unlink()
+    from service.domain import toxicity
+
+    toxicity.load(_toxicity_cache())
+
+
+def post_worker_init(worker):
+    """Each worker reads the export before its first request, not during it."""
+    from service.domain import toxicity
+
+    toxicity.shared(_toxicity_cache())
+
+
+def _toxicity_cache():
+    from flask import Flask
+
+    # The app's instance folder, as create_app finds it, unless COMMENTS_TOXICITY_CACHE names one.
+    return _config.toxicity_cache(_config.from_environ(os.environ), Flask("service").instance_path)
 
 
 def child_exit(server, worker):

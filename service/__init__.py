@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -16,6 +17,7 @@ from . import errors
 from . import extensions
 from . import observability
 from . import widget
+from .domain import toxicity
 from .persistence import migrating
 
 __version__ = "0.1.0"
@@ -40,6 +42,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    # The toxicity scorer, loaded at the first submission (gunicorn loads it before forking
+    # workers, see gunicorn.conf.py): one per process, shared by every app.
+    app.extensions["toxicity"] = functools.partial(
+        toxicity.shared, config.toxicity_cache(app.config, app.instance_path)
+    )
     extensions.init_app(app)
     api.register(app)
     widget.register(app)

@@ -48,6 +48,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WEBHOOK_TIMEOUT": 5.0,
         "WEBHOOK_MAX_ATTEMPTS": 12,
         "METRICS_TOKEN": None,
+        "TOXICITY_CACHE": None,  # the toxicity model's export; None: the instance folder
     }
 
 
@@ -116,9 +117,16 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         if len(token) < 16:
             raise ConfigError("COMMENTS_METRICS_TOKEN must be 16 characters or more")
         config["METRICS_TOKEN"] = token
+    if cache := environ.get("COMMENTS_TOXICITY_CACHE", "").strip():
+        config["TOXICITY_CACHE"] = cache
     config.update(moderation_from_environ(environ))
     config.update(webhooks_from_environ(environ))
     return config
+
+
+def toxicity_cache(settings: Mapping[str, Any], instance_path: str) -> Path:
+    """The folder of the toxicity model's export (domain/toxicity.py ``load``)."""
+    return Path(settings.get("TOXICITY_CACHE") or instance_path)
 
 
 def _count(environ: Mapping[str, str], name: str) -> int | None:

@@ -169,6 +169,7 @@ _SERVER_FILES = (
     "tests/ops/",
     "tests/browser/test_resilience.py",
     "tests/browser/test_post_moderation.py",
+    "tests/browser/test_toxicity.py",
 )
 # The tests that take the longest (`make test` prints them: --durations).
 _SLOW = (

@@ -20,10 +20,12 @@ class BadCursor(ValueError):
 
 @dataclass(frozen=True)
 class Position:
-    """The last item of a page: its sort time and id."""
+    """The last item of a page: its sort time and id, and in the queue "most likely toxic
+    first" its toxicity score (``None``: the page ended among the unknown scores)."""
 
     created_at: datetime
     id: int
+    score: float | None = None
 
 
 def _b64(data: bytes) -> str:
@@ -39,10 +41,10 @@ def _mac(key: bytes, body: str) -> str:
 
 
 def encode(key: bytes, scope: str, position: Position) -> str:
-    payload = json.dumps(
-        {"s": scope, "t": position.created_at.isoformat(), "i": position.id},
-        separators=(",", ":"),
-    )
+    data: dict[str, object] = {"s": scope, "t": position.created_at.isoformat(), "i": position.id}
+    if position.score is not None:
+        data["x"] = position.score  # JSON keeps a float exactly (repr round-trips)
+    payload = json.dumps(data, separators=(",", ":"))
     body = _b64(payload.encode("utf-8"))
     return f"{body}.{_mac(key, body)}"
 
@@ -60,7 +62,10 @@ def decode(key: bytes, scope: str, cursor: str) -> Position:
     try:
         data = json.loads(_unb64(body))
         created_at = datetime.fromisoformat(data["t"])
-        position = Position(created_at, int(data["i"]))
+        score = data.get("x")
+        if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
+            raise TypeError("score")
+        position = Position(created_at, int(data["i"]), None if score is None else float(score))
         data_scope = data["s"]
     except (ValueError, KeyError, TypeError):
         raise BadCursor("malformed cursor") from None

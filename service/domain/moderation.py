@@ -26,6 +26,13 @@ class Kind(enum.StrEnum):
     REVIEW = "review"
 
 
+class QueueOrder(enum.StrEnum):
+    """The moderation queue's orders."""
+
+    OLDEST = "oldest"
+    TOXICITY = "toxicity"  # most likely toxic first: score descending (ties newest first), unknown last
+
+
 class Action(enum.StrEnum):
     SUBMIT = "submit"
     IMPORT = "import"

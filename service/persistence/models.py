@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Enum
+from sqlalchemy import Float
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import Integer
@@ -62,6 +63,9 @@ class Entry(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Where an imported entry came from ("disqus:123"); null for entries sent to this service.
     origin: Mapped[str | None] = mapped_column(String(200))
+    # How likely the text is abusive, 0 to 1, computed at submission (domain/toxicity.py);
+    # null: unknown (not English, or sent before scoring existed). Never 0 for unknown.
+    toxicity: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
         # Public reads: an article's approved top-level comments or reviews, in time order.
@@ -84,6 +88,9 @@ class Entry(Base):
         Index("ix_entry_queue", "status", "created_at", "id"),
         Index("ix_entry_queue_kind", "status", "kind", "created_at", "id"),
         Index("ix_entry_queue_article", "article_id", "status", "created_at", "id"),
+        # The queue "most likely toxic first": scanned backwards (score, then id, descending),
+        # the unknown scores (null) read apart; and the filter by score.
+        Index("ix_entry_queue_toxicity", "status", "toxicity", "id"),
         # Repeated submissions of one client on one article; an author's record and erasure.
         Index("ix_entry_client", "client_hash", "article_id", "created_at"),
         # The duplicate check: one probe for the same text, at any number of earlier entries.

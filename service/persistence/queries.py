@@ -195,3 +195,9 @@ def refresh_statistics(session: Session) -> None:
     """Fresh planner statistics of the entries after a bulk load (PostgreSQL)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("ANALYZE entry"))
+
+
+def toxicity_below(score: float, entry_id: int) -> ColumnElement[bool]:
+    """Rows after a position in the queue "most likely toxic first" (score, then id,
+    descending), among the scored ones: one row-value comparison on ``ix_entry_queue_toxicity``."""
+    return tuple_(Entry.toxicity, Entry.id) < (score, entry_id)

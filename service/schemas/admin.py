@@ -11,6 +11,7 @@ from marshmallow import validate
 from marshmallow import validates_schema
 
 from ..domain.moderation import Kind
+from ..domain.moderation import QueueOrder
 from ..domain.moderation import ReasonCode
 from ..domain.moderation import Status
 from ..domain.outbox import Delivery
@@ -31,6 +32,20 @@ class QueueArgs(PageArgs):
     article_id = article_id(load_default=None)
     reported = fields.Boolean(
         load_default=False, metadata={"description": "Only entries with reports no moderator has seen yet."}
+    )
+    min_toxicity = fields.Float(
+        load_default=None,
+        validate=validate.Range(min=0, max=1),
+        metadata={"description": "Only entries with a toxicity score at least this (unknown scores never pass)."},
+    )
+    order = fields.Enum(
+        QueueOrder,
+        by_value=True,
+        load_default=QueueOrder.OLDEST,
+        metadata={
+            "description": "`oldest` first, or `toxicity`: most likely toxic first (score descending, "
+            "ties newest first, unknown scores last)."
+        },
     )
 
 
@@ -57,6 +72,11 @@ class QueueItemOut(Schema):
     open_reports = fields.Integer(required=True, metadata={"description": "Reports since a moderator last decided."})
     reports = fields.List(fields.Nested(ReportOut), required=True)
     history_length = fields.Integer(required=True)
+    toxicity = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={"description": "How likely the text is abusive, 0 to 1, computed here; null: unknown (not English)."},
+    )
 
 
 class QueueOut(Schema):
@@ -76,6 +96,38 @@ class EventOut(Schema):
 
 class EntryDetailOut(QueueItemOut):
     history = fields.List(fields.Nested(EventOut), required=True)
+
+
+class ToxicityStatsArgs(Schema):
+    days = fields.Integer(
+        load_default=30, validate=validate.Range(min=1, max=3660), metadata={"description": "The last N days."}
+    )
+    threshold = fields.Float(
+        load_default=None,
+        validate=validate.Range(min=0, max=1, min_inclusive=False),
+        metadata={"description": "The score to judge; default: the hold rule's (COMMENTS_TOXICITY_HOLD)."},
+    )
+
+
+class ToxicityStatsOut(Schema):
+    days = fields.Integer(required=True)
+    threshold = fields.Float(
+        required=True, allow_none=True, metadata={"description": "Null when the hold rule is off and none was given."}
+    )
+    precision = fields.Float(
+        required=True, allow_none=True, metadata={"description": "Of the entries held, the share moderators refused."}
+    )
+    recall = fields.Float(
+        required=True, allow_none=True, metadata={"description": "Of the entries moderators refused, the share held."}
+    )
+    decided = fields.Integer(
+        required=True, metadata={"description": "Entries a moderator decided in these days (their last decision)."}
+    )
+    unscored = fields.Integer(required=True, metadata={"description": "Of those, entries with no score (unknown)."})
+    tp = fields.Integer(required=True, metadata={"description": "Score at or over the threshold, refused."})
+    fp = fields.Integer(required=True, metadata={"description": "Score at or over the threshold, approved."})
+    fn = fields.Integer(required=True, metadata={"description": "Score under the threshold, refused."})
+    tn = fields.Integer(required=True, metadata={"description": "Score under the threshold, approved."})
 
 
 class DecisionIn(Schema):

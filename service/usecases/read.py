@@ -9,6 +9,7 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from ..domain import ratings
 from ..domain.errors import Malformed
 from ..domain.errors import NotFound
 from ..domain.moderation import Kind
+from ..domain.moderation import QueueOrder
 from ..domain.moderation import Status
 from ..persistence.database import db
 from ..persistence.database import read_one
@@ -26,6 +28,7 @@ from ..persistence.models import Entry
 from ..persistence.models import ModerationEvent
 from ..persistence.models import Report
 from ..persistence.queries import keyset_after
+from ..persistence.queries import toxicity_below
 
 MAX_LIMIT = 200
 APPROVED = Status.APPROVED
@@ -261,21 +264,55 @@ def queue(
     limit: int,
     cursor: str | None,
     reported: bool = False,
+    min_toxicity: float | None = None,
+    order: QueueOrder = QueueOrder.OLDEST,
 ) -> Page:
-    """The moderation queue, oldest first."""
+    """The moderation queue, oldest first or most likely toxic first; ``min_toxicity``
+    keeps the entries scored at least that (unknown scores never pass)."""
     scope = f"queue:{status.value}:{kind.value if kind else ''}:{article_id or ''}:{int(reported)}"
+    if min_toxicity is not None or order != QueueOrder.OLDEST:
+        scope += f":{order.value}:{'' if min_toxicity is None else repr(min_toxicity)}"
     after = _position(key, scope, cursor)
-    q = select(Entry).where(Entry.status == status).order_by(Entry.created_at, Entry.id).limit(limit + 1)
+    q = select(Entry).where(Entry.status == status)
     if kind:
         q = q.where(Entry.kind == kind)
     if article_id:
         q = q.where(Entry.article_id == article_id)
     if reported:
         q = q.where(Entry.open_reports > 0)
+    if min_toxicity is not None:
+        q = q.where(Entry.toxicity >= min_toxicity)
+    if order == QueueOrder.TOXICITY:
+        ranked = _most_toxic_first(q, after, limit, unknown=min_toxicity is None)
+        page = ranked[:limit]
+        last = page[-1] if len(ranked) > limit else None
+        next_cursor = (
+            cursors.encode(key, scope, cursors.Position(last.created_at, last.id, last.toxicity)) if last else None
+        )
+        return Page(_moderation_view(page), next_cursor)
+    q = q.order_by(Entry.created_at, Entry.id).limit(limit + 1)
     if after:
         q = q.where(keyset_after(after.created_at, after.id))
     rows = db.session.scalars(q).all()
     return Page(_moderation_view(rows[:limit]), _next(key, scope, rows, limit))
+
+
+def _most_toxic_first(q: Select[Any], after: cursors.Position | None, limit: int, unknown: bool) -> list[Entry]:
+    """Up to ``limit + 1`` entries after ``after``: the scored ones by score then id, both
+    descending, then the unknown ones by id descending. Two keyset reads, each a range of
+    ``ix_entry_queue_toxicity`` (an OR of both would not be); never an OFFSET."""
+    rows: list[Entry] = []
+    if after is None or after.score is not None:
+        scored = q.where(Entry.toxicity.is_not(None)).order_by(Entry.toxicity.desc(), Entry.id.desc())
+        if after is not None and after.score is not None:
+            scored = scored.where(toxicity_below(after.score, after.id))
+        rows = list(db.session.scalars(scored.limit(limit + 1)))
+    if unknown and len(rows) <= limit:
+        rest = q.where(Entry.toxicity.is_(None)).order_by(Entry.id.desc())
+        if after is not None and after.score is None:
+            rest = rest.where(Entry.id < after.id)
+        rows.extend(db.session.scalars(rest.limit(limit + 1 - len(rows))))
+    return rows
 
 
 def entry_detail(entry_id: int) -> Moderated:

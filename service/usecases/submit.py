@@ -4,7 +4,9 @@ submission's status in the transaction that stores it, and say why in the audit 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -41,12 +43,14 @@ DUPLICATE_WINDOW = timedelta(days=1)
 @dataclass(frozen=True)
 class Intake:
     """How a submission arrived: the rules in force, a keyed hash of the client's address
-    (never the address), and the form's honeypot field."""
+    (never the address), the form's honeypot field, and the toxicity scorer (``None``: no
+    score; see domain/toxicity.py)."""
 
     policy: automod.Policy
     client: str | None = None
     honeypot: str | None = None
     webhooks: outbox.Subscriptions = outbox.NONE
+    scorer: Callable[[str], float | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class Text:
     body_source: str
     body_html: str
     title: str | None
+    toxicity: float | None = None  # of the title and text (never the name); None: unknown
 
     @property
     def body_digest(self) -> str:
@@ -95,6 +100,14 @@ def _clean(author: str, body: str, title: str | None = None) -> Text:
     if fields:
         raise Invalid("The submission failed validation.", fields)
     return Text(clean_author, source, body_html, clean_title or None)
+
+
+def _score(text: Text, intake: Intake) -> Text:
+    """The text with its toxicity score, computed once, before the transaction, whether or
+    not a toxicity rule is on: the queue and the stats use the score too."""
+    if intake.scorer is None:
+        return text
+    return replace(text, toxicity=intake.scorer("\n".join(filter(None, (text.title, text.body_source)))))
 
 
 def _refuse_repeats(session: Session, article_id: str, text: Text, intake: Intake) -> None:
@@ -119,13 +132,21 @@ def _store(session: Session, entry: Entry, text: Text, intake: Intake) -> Accept
     approved, refused = _record(session, entry.email, intake.policy)
     verdict = automod.decide(
         automod.Submission(
-            text.author, text.body_source, text.body_html, text.title, intake.honeypot, approved, refused
+            text.author,
+            text.body_source,
+            text.body_html,
+            text.title,
+            intake.honeypot,
+            approved,
+            refused,
+            toxicity=text.toxicity,
         ),
         intake.policy,
     )
     token = secrets.token_urlsafe(24)
     entry.client_hash = intake.client
     entry.body_digest = text.body_digest
+    entry.toxicity = text.toxicity
     entry.edit_token_hash = token_hash(token)
     change = Change(Action.SUBMIT, AUTO_MODERATION, verdict.rule, verdict.detail, verdict=verdict.status)
     change_status(session, entry, change, intake.webhooks, new=True)
@@ -135,7 +156,7 @@ def _store(session: Session, entry: Entry, text: Text, intake: Intake) -> Accept
 def submit_comment(
     article_id: str, author: str, body: str, email: str | None, parent_id: int | None, intake: Intake
 ) -> Accepted:
-    text = _clean(author, body)
+    text = _score(_clean(author, body), intake)
     with write_transaction(autoflush=False) as session:
         root_id = None
         if parent_id is not None:
@@ -169,7 +190,7 @@ def submit_comment(
 def submit_review(
     article_id: str, author: str, rating: int, body: str, title: str | None, email: str | None, intake: Intake
 ) -> Accepted:
-    text = _clean(author, body, title)
+    text = _score(_clean(author, body, title), intake)
     email = emails.canonical(email or "") or None
     duplicate = Conflict(
         "This email address has already reviewed this article.",

@@ -35,3 +35,10 @@ def test_another_key_or_list_is_refused() -> None:
         decode(b"other", "comments:a", cursor)
     with pytest.raises(BadCursor):
         decode(KEY, "comments:b", cursor)
+
+
+@pytest.mark.parametrize("score", [0.9999998136711608, 0.0021419630384153037, 1.0, 0.0, None])
+def test_a_toxicity_score_round_trips_exactly(score: float | None) -> None:
+    """The queue "most likely toxic first" compares the stored score with the cursor's."""
+    position = Position(POS.created_at, 7, score)
+    assert decode(KEY, "queue:t", encode(KEY, "queue:t", position)) == position

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 
 from flask import current_app
 from flask import request
@@ -28,7 +29,12 @@ def fingerprint() -> str | None:
 
 def intake(honeypot: str | None = None) -> Intake:
     policy: automod.Policy = current_app.config["MODERATION_POLICY"]
-    return Intake(policy=policy, client=fingerprint(), honeypot=honeypot, webhooks=webhooks())
+    return Intake(policy=policy, client=fingerprint(), honeypot=honeypot, webhooks=webhooks(), scorer=scorer())
+
+
+def scorer() -> Callable[[str], float | None]:
+    """The toxicity score of a text (domain/toxicity.py), or ``None`` when unknown."""
+    return current_app.extensions["toxicity"]().score  # type: ignore[no-any-return]
 
 
 def webhooks() -> Subscriptions:

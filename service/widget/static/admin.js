@@ -18,7 +18,7 @@
   var items = []; // {data, el, busy}
   var current = null;
   var cursor = null;
-  var filters = { status: "pending", kind: "", article_id: "" };
+  var filters = { status: "pending", kind: "", article_id: "", min_toxicity: "", order: "oldest" };
   var loading = false;
   var generation = 0;
 
@@ -111,6 +111,8 @@
     var q = "queue?limit=" + PAGE + "&status=" + filters.status;
     if (filters.kind) q += "&kind=" + filters.kind;
     if (filters.article_id) q += "&article_id=" + encodeURIComponent(filters.article_id);
+    if (filters.min_toxicity) q += "&min_toxicity=" + filters.min_toxicity;
+    if (filters.order !== "oldest") q += "&order=" + filters.order;
     return q + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
   }
   // What was shown stays until the new page arrives: a failed reload keeps it and says so.
@@ -191,6 +193,15 @@
   function stars(n) {
     return h("span", { class: "stars", "aria-label": n + " out of 5 stars", role: "img", text: "★★★★★".slice(0, n) + "☆☆☆☆☆".slice(n) });
   }
+  // The toxicity score (0 to 1, computed by the service) as words and a band, never colour alone.
+  function toxicity(score) {
+    if (score == null) return h("span", { class: "tox unknown", title: "Not scored: the text does not read as English.", text: "Toxicity unknown" });
+    var band = score >= 0.8 ? ["high", "likely toxic"] : score >= 0.5 ? ["mid", "possibly toxic"] : ["low", "unlikely toxic"];
+    // Two decimals, as the audit log shows it, but never rounded up into a band it missed.
+    var shown = score.toFixed(2);
+    if ((+shown >= 0.8) !== (score >= 0.8) || (+shown >= 0.5) !== (score >= 0.5)) shown = String(Math.floor(score * 100) / 100);
+    return h("span", { class: "tox " + band[0], text: "Toxicity " + shown + " · " + band[1] });
+  }
   function render(it) {
     var d = it.data, id = d.id;
     var preview = h("div", { class: "preview", tabindex: "0", role: "group", "aria-labelledby": "p" + id + " t" + id });
@@ -208,6 +219,7 @@
           h("span", { class: "kind " + d.kind, text: d.kind === "review" ? "Review" : d.parent_id ? "Reply" : "Comment" }),
           " ", h("span", { class: "author", text: d.author }), h("span", { class: "sr", text: ", entry " + id })),
         h("span", { class: "pill " + d.status, text: d.status }),
+        toxicity(d.toxicity),
         h("span", { class: "muted" }, "#" + id + " · ", when(d.created_at))),
       h("dl", { class: "facts" },
         fact("Article", h("code", { text: d.article_id })),
@@ -404,7 +416,7 @@
       return say("An article id has 1 to 128 of A-Z a-z 0-9 . _ : ~ - and starts with a letter or digit.", true);
     }
     f.article_id.removeAttribute("aria-invalid");
-    filters = { status: f.status.value, kind: f.kind.value, article_id: article };
+    filters = { status: f.status.value, kind: f.kind.value, article_id: article, min_toxicity: f.min_toxicity.value, order: f.order.value };
     // Enter or "Show": go on to the entries; a changed select keeps focus.
     if (ev.submitter) document.activeElement.blur();
     reload(!!ev.submitter);
