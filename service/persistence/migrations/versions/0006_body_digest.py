@@ -1,7 +1,7 @@
 """duplicate check by digest: entry.body_digest and an index to probe it
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 07:05:00
 
 The column is nullable and not backfilled: the duplicate check looks back one day, and
