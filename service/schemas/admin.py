@@ -39,6 +39,11 @@ class ReportOut(Schema):
     created_at = utc_datetime()
 
 
+class ParentOut(Schema):
+    author = fields.String(required=True)
+    body_html = fields.String(required=True, metadata={"description": "Sanitized HTML."})
+
+
 class QueueItemOut(Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
@@ -57,6 +62,15 @@ class QueueItemOut(Schema):
     open_reports = fields.Integer(required=True, metadata={"description": "Reports since a moderator last decided."})
     reports = fields.List(fields.Nested(ReportOut), required=True)
     history_length = fields.Integer(required=True)
+    article_url = fields.String(
+        allow_none=True, required=True, metadata={"description": "The article's page, as the widget last sent it."}
+    )
+    article_title = fields.String(
+        allow_none=True, required=True, metadata={"description": "The article's title (plain text), likewise."}
+    )
+    parent = fields.Nested(
+        ParentOut, allow_none=True, required=True, metadata={"description": "The comment a reply answers."}
+    )
 
 
 class QueueOut(Schema):
@@ -76,6 +90,10 @@ class EventOut(Schema):
 
 class EntryDetailOut(QueueItemOut):
     history = fields.List(fields.Nested(EventOut), required=True)
+
+
+class MeOut(Schema):
+    moderator = fields.String(required=True, metadata={"description": "The name the bearer token belongs to."})
 
 
 class DecisionIn(Schema):

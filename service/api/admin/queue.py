@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
+
 from ...schemas.admin import EntryDetailOut
+from ...schemas.admin import MeOut
 from ...schemas.admin import QueueArgs
 from ...schemas.admin import QueueOut
 from ...usecases import read
@@ -36,3 +39,10 @@ def get_queue(args: dict[str, Any]) -> Any:
 def get_entry(entry_id: int) -> Any:
     """One entry with its reports and moderation history."""
     return read.entry_detail(entry_id)
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, MeOut)
+def me() -> Any:
+    """Which moderator the bearer token belongs to (what /admin/ shows as signed in)."""
+    return {"moderator": g.moderator}
