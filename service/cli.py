@@ -64,10 +64,14 @@ def rebuild() -> None:
 @click.option("--reviews", default=25, show_default=True, help="Approved reviews.")
 @click.option("--pending", default=12, show_default=True, help="Entries waiting for a moderator.")
 @click.option("--seed", default=1, show_default=True, help="Random seed, for repeatable data.")
-def demo_data(articles: int, comments: int, reviews: int, pending: int, seed: int) -> None:
+@click.option("--if-empty", is_flag=True, help="Add nothing when the database holds entries already.")
+def demo_data(articles: int, comments: int, reviews: int, pending: int, seed: int, if_empty: bool) -> None:
     """Fill the database with realistic entries, fast (bulk inserts, exact counters)."""
     if articles < 1:
         raise click.BadParameter("at least one article", param_hint="--articles")
+    if if_empty and not demo.is_empty():
+        click.echo("the database holds entries already: no demo data added")
+        return
     titles = {story.id: story.headline for story in demo_site.STORIES}
     result = demo.fill(articles, comments, reviews, pending, seed, titles)
     click.echo(

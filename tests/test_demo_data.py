@@ -81,3 +81,28 @@ def test_large_fills_for_the_benchmarks_still_spread_over_many_articles(runner: 
     with app.app_context():
         used = set(db.session.scalars(select(Entry.article_id).distinct()))
     assert used <= {f"demo-{i}" for i in range(1, 41)} and len(used) > 30
+
+
+def test_if_empty_fills_once(runner: FlaskCliRunner, app: Flask) -> None:
+    assert "added 120 comments" in runner.invoke(args=["demo-data", "--if-empty"]).output
+    again = runner.invoke(args=["demo-data", "--if-empty"])
+    assert again.exit_code == 0 and "no demo data added" in again.output
+    with app.app_context():
+        assert len(db.session.scalars(select(Entry.id)).all()) == 120 + 25 + 12
+
+
+def test_make_run_prints_the_demo_and_the_moderation_addresses() -> None:
+    import subprocess
+
+    from tests.servers import ROOT
+
+    result = subprocess.run(
+        ["make", "--dry-run", "--always-make", "run", "HOST=127.0.0.1", "PORT=8123"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    echoed = [line for line in result.stdout.splitlines() if line.startswith("echo ")]
+    assert any("http://127.0.0.1:8123/demo/" in line for line in echoed), result.stdout
+    assert any("http://127.0.0.1:8123/admin/" in line for line in echoed), result.stdout

@@ -20,6 +20,7 @@ from ..domain.moderation import Kind
 from ..domain.moderation import Status
 from ..persistence import queries
 from ..persistence.base import utcnow
+from ..persistence.database import db
 from ..persistence.database import write_transaction
 from ..persistence.models import Entry
 
@@ -182,6 +183,11 @@ def _text(kind: str, topic: str, variant: int) -> str:
 
 def _body(kind: str, article_id: str, n: int) -> str:
     return _text(kind, article_id if article_id in TOPICS else "", n % 400)
+
+
+def is_empty() -> bool:
+    """Whether the database holds no entry at all."""
+    return db.session.scalar(select(Entry.id).limit(1)) is None
 
 
 def _review(rating: int, rng: random.Random) -> dict[str, Any]:
