@@ -59,7 +59,8 @@ def curated_parts(text: str, sentences: set[str]) -> list[str]:
 
 def test_demo_texts_are_whole_sentences_from_the_curated_set(runner: FlaskCliRunner, app: Flask, api: Api) -> None:
     assert runner.invoke(args=["demo-data", "--comments", "200"]).exit_code == 0
-    sentences = set(demo.REACTIONS + demo.DETAILS + demo.CLOSINGS + demo.REPLIES + demo.REVIEWS)
+    sentences = set(demo.REACTIONS + demo.DETAILS + demo.CLOSINGS + demo.REPLIES)
+    sentences |= {s for texts in demo.REVIEWS.values() for s in texts}
     sentences |= {s for topic in demo.TOPICS.values() for s in topic}
     link = "The minutes are here: https://example.org/council/minutes"
     seen: set[str] = set()
@@ -106,3 +107,13 @@ def test_make_run_prints_the_demo_and_the_moderation_addresses() -> None:
     echoed = [line for line in result.stdout.splitlines() if line.startswith("echo ")]
     assert any("http://127.0.0.1:8123/demo/" in line for line in echoed), result.stdout
     assert any("http://127.0.0.1:8123/admin/" in line for line in echoed), result.stdout
+
+
+def test_a_review_reads_as_its_stars(runner: FlaskCliRunner, app: Flask) -> None:
+    assert runner.invoke(args=["demo-data", "--reviews", "200"]).exit_code == 0
+    with app.app_context():
+        reviews = db.session.execute(select(Entry.rating, Entry.body_source).where(Entry.rating.is_not(None))).all()
+    assert {rating for rating, _ in reviews} == {1, 2, 3, 4, 5}
+    for rating, body in reviews:
+        tier = "low" if (rating or 0) <= 2 else "mid" if rating == 3 else "high"
+        assert any(body.startswith(text) for text in demo.REVIEWS[tier]), (rating, body)

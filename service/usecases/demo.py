@@ -47,7 +47,7 @@ NAMES = (
 # neighbouring comments read the same and none reads like word salad.
 REACTIONS = (
     "Thanks for the clear write-up.",
-    "Finally some good news for this part of town.",
+    "I have been following this story from the start.",
     "I have lived here for thirty years and have never seen anything like it.",
     "This is the first article that explains the numbers properly.",
     "I am not convinced, to be honest.",
@@ -80,6 +80,7 @@ CLOSINGS = (
 # What each demo story's readers talk about (``service/widget/demo.py`` has the stories).
 TOPICS = {
     "demo-1": (
+        "Finally some good news for this part of town.",
         "A bridge would cut my commute to the harbour in half.",
         "The ferry crew should not be forgotten once the bridge opens.",
         "Thirty-one to twenty-eight is hardly a mandate for a project this size.",
@@ -120,16 +121,26 @@ REPLIES = (
     "Agreed. The meeting notes are online if anyone wants to check.",
     "Good question, I would like to know too.",
 )
-REVIEWS = (
-    "Balanced and well researched.",
-    "Clear, with the numbers that matter.",
-    "A bit one-sided, but the facts check out.",
-    "The quotes from residents made it for me.",
-    "Too short for such an important story.",
-    "Useful background I had not seen anywhere else.",
-    "The headline promises more than the article delivers.",
-    "Easy to read and to the point.",
-)
+# Review texts by stars: 1-2, 3, 4-5.
+REVIEWS = {
+    "low": (
+        "Too short for such an important story.",
+        "The headline promises more than the article delivers.",
+        "Only one side gets to speak.",
+    ),
+    "mid": (
+        "A bit one-sided, but the facts check out.",
+        "Useful, though I wanted more about what happens next.",
+        "Fine as a summary.",
+    ),
+    "high": (
+        "Balanced and well researched.",
+        "Clear, with the numbers that matter.",
+        "The quotes from residents made it for me.",
+        "Useful background I had not seen anywhere else.",
+        "Easy to read and to the point.",
+    ),
+}
 REVIEW_TITLES = {
     1: ("Missed the point", "Disappointing"),
     2: ("Not much new", "Needs more depth"),
@@ -157,17 +168,18 @@ def _safe(body: str) -> str:
 @lru_cache(maxsize=8192)
 def _text(kind: str, topic: str, variant: int) -> str:
     """One of a few hundred distinct texts per kind of entry and article: "comment", "reply"
-    or "review"; a comment on a demo story mostly speaks about that story."""
+    or "review-low", "-mid", "-high" (by stars); a comment on a demo story mostly speaks
+    about that story."""
     r = random.Random(f"{kind}:{topic}:{variant}")
     own = TOPICS.get(topic, ())
     if kind == "reply":
         parts = [r.choice(REPLIES)]
         if r.random() < 0.4:
             parts.append(r.choice(own or DETAILS))
-    elif kind == "review":
-        parts = [r.choice(REVIEWS)]
+    elif kind.startswith("review-"):
+        parts = [r.choice(REVIEWS[kind.removeprefix("review-")])]
         if r.random() < 0.5:
-            parts.append(r.choice(DETAILS))
+            parts.append(r.choice(own or DETAILS))
     else:
         parts = [r.choice(REACTIONS)] if r.random() < 0.7 else []
         parts.append(r.choice(own) if own and r.random() < 0.7 else r.choice(DETAILS))
@@ -216,7 +228,10 @@ def fill(
             nonlocal next_id
             n = next_id
             next_id += 1
-            text_kind = "review" if kind == Kind.REVIEW else "reply" if extra.get("parent_id") else "comment"
+            text_kind = "reply" if extra.get("parent_id") else "comment"
+            if kind == Kind.REVIEW:
+                rating = extra["rating"]
+                text_kind = "review-low" if rating <= 2 else "review-mid" if rating == 3 else "review-high"
             body = _body(text_kind, article_id, n)
             created = start + step * (n - first_id)
             rows.append(
