@@ -6,11 +6,13 @@
 # Stage 1: every wheel the service needs, its own included.
 FROM python:3.12.8-slim-bookworm AS build
 WORKDIR /src
-# Dependencies first: this layer is rebuilt only when pyproject.toml changes.
-COPY pyproject.toml README.md ./
+# Dependencies first, from the list in pyproject.toml alone: this layer is rebuilt only when
+# pyproject.toml changes (README.md, which the package's metadata needs, comes after it).
+COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
     && pip wheel --no-cache-dir --wheel-dir /wheels --requirement /tmp/requirements.txt
+COPY README.md ./
 COPY service ./service
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migration clean
+.PHONY: run demo test lint migration clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,17 @@ $(VENV)/.test-installed: $(BIN)/activate tests/browser/package-lock.json
 # Local use only: a moderator token for /admin/ unless you set your own.
 run: export COMMENTS_ADMIN_TOKENS ?= admin:local-admin-token
 run: $(BIN)/activate
+	@echo "demo news site: http://$(HOST):$(PORT)/demo/"
 	@echo "moderation page: http://$(HOST):$(PORT)/admin/ (token: $${COMMENTS_ADMIN_TOKENS#*:})"
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+
+# A first look: the demo site's five articles filled with comments, reviews and a few
+# entries awaiting moderation (once: nothing is added to a database with entries), then
+# `make run`.
+demo: $(BIN)/activate
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi demo-data --if-empty
+	@$(MAKE) --no-print-directory run
 
 # Prints the 15 slowest tests; `pytest -m "not browser and not server"` (see pyproject.toml) runs a part.
 test: $(VENV)/.test-installed

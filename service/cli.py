@@ -40,6 +40,7 @@ from .usecases import imports
 from .usecases import moderate
 from .usecases import stats as stats_usecase
 from .usecases import webhooks as webhooks_usecase
+from .widget import demo as demo_site
 
 stats = AppGroup("stats", help="Article counters.")
 
@@ -53,16 +54,26 @@ def rebuild() -> None:
 
 @click.command("demo-data")
 @with_appcontext
-@click.option("--articles", default=20, show_default=True, help="Articles to spread entries over.")
-@click.option("--comments", default=500, show_default=True, help="Approved comments (a fifth of them replies).")
-@click.option("--reviews", default=100, show_default=True, help="Approved reviews.")
-@click.option("--pending", default=20, show_default=True, help="Entries waiting for a moderator.")
+@click.option(
+    "--articles",
+    default=len(demo_site.STORIES),
+    show_default=True,
+    help="Articles demo-1 to demo-N to spread entries over (the demo site at /demo/ has the first five).",
+)
+@click.option("--comments", default=120, show_default=True, help="Approved comments (a fifth of them replies).")
+@click.option("--reviews", default=25, show_default=True, help="Approved reviews.")
+@click.option("--pending", default=12, show_default=True, help="Entries waiting for a moderator.")
 @click.option("--seed", default=1, show_default=True, help="Random seed, for repeatable data.")
-def demo_data(articles: int, comments: int, reviews: int, pending: int, seed: int) -> None:
+@click.option("--if-empty", is_flag=True, help="Add nothing when the database holds entries already.")
+def demo_data(articles: int, comments: int, reviews: int, pending: int, seed: int, if_empty: bool) -> None:
     """Fill the database with realistic entries, fast (bulk inserts, exact counters)."""
     if articles < 1:
         raise click.BadParameter("at least one article", param_hint="--articles")
-    result = demo.fill(articles, comments, reviews, pending, seed)
+    if if_empty and not demo.is_empty():
+        click.echo("the database holds entries already: no demo data added")
+        return
+    titles = {story.id: story.headline for story in demo_site.STORIES}
+    result = demo.fill(articles, comments, reviews, pending, seed, titles)
     click.echo(
         f"added {result.comments} comments, {result.reviews} reviews and {result.pending} pending entries "
         f"over {result.articles} articles ({result.seconds:.1f} s)"

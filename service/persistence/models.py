@@ -162,6 +162,18 @@ class ArticleStats(Base):
         return (self.rating_1, self.rating_2, self.rating_3, self.rating_4, self.rating_5)
 
 
+class ArticlePage(Base):
+    """Where an article is read: the canonical URL and title the widget last sent with a
+    submission (plain text, validated on write), so moderators see each entry in context."""
+
+    __tablename__ = "article_page"
+
+    article_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    url: Mapped[str | None] = mapped_column(String(limits.PAGE_URL))
+    title: Mapped[str | None] = mapped_column(String(limits.PAGE_TITLE))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class ImportedOrigin(Base):
     """Every origin ever imported, so that running an import again imports nothing twice.
     Unlike ``Entry.origin`` it outlives an erased entry: a later import does not bring an

@@ -27,6 +27,8 @@ from sqlalchemy.orm import aliased
 
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from .base import utcnow
+from .models import ArticlePage
 from .models import ArticleStats
 from .models import Entry
 
@@ -46,6 +48,24 @@ def lock_article(session: Session, article_id: str) -> None:
     stmt = insert(ArticleStats).values(article_id=article_id, version=1)
     stmt = stmt.on_conflict_do_update(
         index_elements=[ArticleStats.article_id], set_={"version": ArticleStats.version + 1}
+    )
+    session.execute(stmt)
+
+
+def remember_page(session: Session, article_id: str, url: str | None, title: str | None) -> None:
+    """Keep the URL and title the article was last read under (what the widget sent with a
+    submission); a missing value keeps the one known before."""
+    if url is None and title is None:
+        return
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(ArticlePage).values(article_id=article_id, url=url, title=title, updated_at=utcnow())
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[ArticlePage.article_id],
+        set_={
+            "url": func.coalesce(stmt.excluded.url, ArticlePage.url),
+            "title": func.coalesce(stmt.excluded.title, ArticlePage.title),
+            "updated_at": stmt.excluded.updated_at,
+        },
     )
     session.execute(stmt)
 

@@ -54,6 +54,11 @@ class ReportOut(Schema):
     created_at = utc_datetime()
 
 
+class ParentOut(Schema):
+    author = fields.String(required=True)
+    body_html = fields.String(required=True, metadata={"description": "Sanitized HTML."})
+
+
 class QueueItemOut(Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
@@ -76,6 +81,15 @@ class QueueItemOut(Schema):
         required=True,
         allow_none=True,
         metadata={"description": "How likely the text is abusive, 0 to 1, computed here; null: unknown (not English)."},
+    )
+    article_url = fields.String(
+        allow_none=True, required=True, metadata={"description": "The article's page, as the widget last sent it."}
+    )
+    article_title = fields.String(
+        allow_none=True, required=True, metadata={"description": "The article's title (plain text), likewise."}
+    )
+    parent = fields.Nested(
+        ParentOut, allow_none=True, required=True, metadata={"description": "The comment a reply answers."}
     )
 
 
@@ -128,6 +142,10 @@ class ToxicityStatsOut(Schema):
     fp = fields.Integer(required=True, metadata={"description": "Score at or over the threshold, approved."})
     fn = fields.Integer(required=True, metadata={"description": "Score under the threshold, refused."})
     tn = fields.Integer(required=True, metadata={"description": "Score under the threshold, approved."})
+
+
+class MeOut(Schema):
+    moderator = fields.String(required=True, metadata={"description": "The name the bearer token belongs to."})
 
 
 class DecisionIn(Schema):

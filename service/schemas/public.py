@@ -23,6 +23,32 @@ Body = validate.Length(min=1, max=limits.BODY)
 Title = validate.Length(max=limits.TITLE)
 
 
+def _page_url() -> fields.Url:
+    """The canonical address of the page the widget is on, so moderators see the context."""
+    return fields.Url(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        schemes={"http", "https"},
+        require_tld=False,
+        validate=validate.Length(max=limits.PAGE_URL),
+        metadata={
+            "description": "The page's canonical http(s) URL, shown to moderators.",
+            "example": "https://news.example/2026/storm",
+        },
+    )
+
+
+def _page_title() -> Text:
+    return Text(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        validate=validate.Length(max=limits.PAGE_TITLE),
+        metadata={"description": "The page's title (plain text), shown to moderators."},
+    )
+
+
 def honeypot() -> fields.String:
     """The widget's hidden form field: people leave it empty, form-filling bots do not."""
     return fields.String(
@@ -40,6 +66,8 @@ class CommentIn(Schema):
     email = email(load_default=None, allow_none=True, load_only=True)
     parent_id = entry_id(load_default=None, allow_none=True, metadata={"description": "A published comment to answer."})
     website = honeypot()
+    page_url = _page_url()
+    page_title = _page_title()
 
 
 class ReviewIn(Schema):
@@ -49,6 +77,8 @@ class ReviewIn(Schema):
     title = Text(load_default=None, allow_none=True, validate=Title)
     email = email(load_default=None, allow_none=True, load_only=True)
     website = honeypot()
+    page_url = _page_url()
+    page_title = _page_title()
 
 
 class ReportIn(Schema):

@@ -54,6 +54,21 @@ class Intake:
 
 
 @dataclass(frozen=True)
+class Page:
+    """The page a submission came from, as the widget saw it: canonical URL and title."""
+
+    url: str | None = None
+    title: str | None = None
+
+    def remember(self, session: Session, article_id: str) -> None:
+        title = sanitizing.plain_text(self.title) if self.title else None
+        queries.remember_page(session, article_id, self.url or None, title or None)
+
+
+NO_PAGE = Page()
+
+
+@dataclass(frozen=True)
 class Accepted:
     entry: Entry
     edit_token: str
@@ -154,7 +169,13 @@ def _store(session: Session, entry: Entry, text: Text, intake: Intake) -> Accept
 
 
 def submit_comment(
-    article_id: str, author: str, body: str, email: str | None, parent_id: int | None, intake: Intake
+    article_id: str,
+    author: str,
+    body: str,
+    email: str | None,
+    parent_id: int | None,
+    intake: Intake,
+    page: Page = NO_PAGE,
 ) -> Accepted:
     text = _score(_clean(author, body), intake)
     with write_transaction(autoflush=False) as session:
@@ -184,11 +205,19 @@ def submit_comment(
             body_html=text.body_html,
         )
         accepted = _store(session, entry, text, intake)
+        page.remember(session, article_id)
     return accepted
 
 
 def submit_review(
-    article_id: str, author: str, rating: int, body: str, title: str | None, email: str | None, intake: Intake
+    article_id: str,
+    author: str,
+    rating: int,
+    body: str,
+    title: str | None,
+    email: str | None,
+    intake: Intake,
+    page: Page = NO_PAGE,
 ) -> Accepted:
     text = _score(_clean(author, body, title), intake)
     email = emails.canonical(email or "") or None
@@ -214,6 +243,7 @@ def submit_review(
                 title=text.title,
             )
             accepted = _store(session, entry, text, intake)
+            page.remember(session, article_id)
     except IntegrityError:
         raise duplicate from None  # a concurrent review by the same address won the race
     return accepted

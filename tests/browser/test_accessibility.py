@@ -38,7 +38,13 @@ def content(service: Service) -> None:
     service.approve(parent)
     service.comment(QUEUE, author="Ben", body="A reply, <i>waiting</i>.", parent_id=parent)
     service.review(QUEUE, author="Cy", rating=2, title="Too long", body="Could be shorter.")
-    service.comment(QUEUE, author="Dee", body="Line one\n\nLine two " + "long " * 200)
+    service.comment(
+        QUEUE,
+        author="Dee",
+        body="Line one\n\nLine two " + "long " * 200,
+        page_url="https://news.example/2026/12/" + "a-very-long-headline-" * 8,
+        page_title="Council approves the new river bridge after a late-night vote " * 2,
+    )
 
 
 VIEWS = [

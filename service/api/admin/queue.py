@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask import g
 
 from ...domain import automod
 from ...schemas.admin import EntryDetailOut
+from ...schemas.admin import MeOut
 from ...schemas.admin import QueueArgs
 from ...schemas.admin import QueueOut
 from ...schemas.admin import ToxicityStatsArgs
@@ -56,3 +58,10 @@ def get_toxicity_stats(args: dict[str, Any]) -> Any:
     policy: automod.Policy = current_app.config["MODERATION_POLICY"]
     threshold = args["threshold"] if args["threshold"] is not None else policy.toxicity_hold
     return stats.toxicity(args["days"], threshold)
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, MeOut)
+def me() -> Any:
+    """Which moderator the bearer token belongs to (what /admin/ shows as signed in)."""
+    return {"moderator": g.moderator}

@@ -39,6 +39,7 @@ def submit_comment(data: dict[str, Any], article_id: str) -> Any:
         data["email"],
         data["parent_id"],
         intake.intake(data["website"]),
+        submit.Page(data["page_url"], data["page_title"]),
     )
 
 

@@ -39,6 +39,7 @@ def submit_review(data: dict[str, Any], article_id: str) -> Any:
         data["title"],
         data["email"],
         intake.intake(data["website"]),
+        submit.Page(data["page_url"], data["page_title"]),
     )
 
 

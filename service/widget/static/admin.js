@@ -76,6 +76,7 @@
     sessionStorage.removeItem(KEY);
     $("app").hidden = true;
     $("signout").hidden = true;
+    $("who").textContent = "";
     $("login").hidden = false;
     $("login-error").textContent = message || "";
     $("token").value = "";
@@ -86,6 +87,7 @@
     $("login").hidden = true;
     $("app").hidden = false;
     $("signout").hidden = false;
+    call("GET", "me").then(function (me) { $("who").textContent = "Signed in as " + me.moderator; }, function () {});
     reload();
   }
   $("login-form").addEventListener("submit", function (ev) {
@@ -178,17 +180,29 @@
   }
   // A shortcut hint: shown to the eye (not on touch screens), kept out of the button's name.
   function key(k) { return h("kbd", { "aria-hidden": "true", text: k }); }
-  // For a reply, the comment it answers: fetched once per parent, shown as text.
-  var parents = {};
-  function parentText(id) {
-    var box = h("span", { class: "muted", text: "#" + id });
-    if (!parents[id]) parents[id] = call("GET", "entries/" + id);
-    parents[id].then(function (p) {
-      box.className = "parent";
-      box.replaceChildren(h("span", { class: "muted", text: "#" + id + " by " }), h("strong", { text: p.author }),
-        h("q", { text: p.body.length > 280 ? p.body.slice(0, 280) + "…" : p.body }));
-    }, function () { delete parents[id]; });
-    return box;
+  // The text of sanitized HTML, parsed in an inert template (nothing loads or runs).
+  function textOf(html) {
+    var t = document.createElement("template");
+    try { t.innerHTML = policy ? policy.createHTML(html) : html; } catch (e) { return html; }
+    return t.content.textContent.trim();
+  }
+  // For a reply, the comment it answers: the queue item carries it, shown as text.
+  function parentText(id, p) {
+    if (!p) return h("span", { class: "muted", text: "#" + id });
+    var text = textOf(p.body_html);
+    return h("span", { class: "parent" }, h("span", { class: "muted", text: "#" + id + " by " }), h("strong", { text: p.author }),
+      h("q", { text: text.length > 280 ? text.slice(0, 280) + "…" : text }));
+  }
+  // The article: its title as a link to its page when a submission named one (http and
+  // https only), and its id.
+  function article(d) {
+    var id = h("code", { text: d.article_id });
+    var url = d.article_url && /^https?:\/\//i.test(d.article_url) ? d.article_url : null;
+    if (!url && !d.article_title) return id;
+    var name = d.article_title || url;
+    var title = url ? h("a", { href: url, target: "_blank", rel: "noopener noreferrer", class: "article", text: name })
+      : h("span", { class: "article", text: name });
+    return h("span", {}, title, " ", id);
   }
   function stars(n) {
     return h("span", { class: "stars", "aria-label": n + " out of 5 stars", role: "img", text: "★★★★★".slice(0, n) + "☆☆☆☆☆".slice(n) });
@@ -222,9 +236,9 @@
         toxicity(d.toxicity),
         h("span", { class: "muted" }, "#" + id + " · ", when(d.created_at))),
       h("dl", { class: "facts" },
-        fact("Article", h("code", { text: d.article_id })),
+        fact("Article", article(d)),
         fact("Email", d.email ? h("span", { class: "email", text: d.email }) : h("span", { class: "muted", text: "none given" })),
-        fact("Reply to", d.parent_id ? parentText(d.parent_id) : null),
+        fact("Reply to", d.parent_id ? parentText(d.parent_id, d.parent) : null),
         fact("Rating", d.rating ? stars(d.rating) : null),
         fact("Title", d.title ? h("span", { class: "title", text: d.title }) : null),
         fact("Reports", d.report_count ? h("span", { class: "reported", text: String(d.report_count) }) : null),

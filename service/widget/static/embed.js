@@ -371,7 +371,18 @@
     if (el.rating) data.rating = +form.querySelector("input[name=rating]:checked").value;
     if (el.parent_id) data.parent_id = +el.parent_id.value;
     if (el.website.value) data.website = el.website.value; // the honeypot, only when a bot filled it
+    var page = pageContext();
+    if (page.url) data.page_url = page.url;
+    if (page.title) data.page_title = page.title;
     return data;
+  }
+  // The page a submission comes from, for moderators: its canonical URL (or the address
+  // without query and fragment) and its title (og:title or the document's).
+  function pageContext() {
+    var link = document.querySelector("link[rel=canonical][href]"), og = document.querySelector("meta[property='og:title'][content]");
+    var url = link ? link.href : location.origin + location.pathname;
+    var title = ((og && og.getAttribute("content")) || document.title || "").replace(/\s+/g, " ").trim();
+    return { url: /^https?:\/\//i.test(url) && url.length <= 500 ? url : null, title: title.slice(0, 200) || null };
   }
   function submitter(L, path, onDone) {
     return function (ev) {

@@ -1,7 +1,7 @@
 """duplicate check by digest: entry.body_digest and an index to probe it
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02 07:05:00
 
 The column is nullable and not backfilled: the duplicate check looks back one day, and
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
