@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -265,8 +266,10 @@ def _moderation_view(entries: Sequence[Entry], history: dict[int, int] | None = 
     if ids:
         if history is None:
             history = dict(db.session.execute(_HISTORY_LENGTHS, {"ids": ids}).all())
-        for row in db.session.execute(_REPORTS, {"ids": ids}):
-            reports.setdefault(row.entry_id, []).append(row)
+        reported = [e.id for e in entries if e.report_count]  # report_count counts every report
+        if reported:
+            for row in db.session.execute(_REPORTS, {"ids": reported}):
+                reports.setdefault(row.entry_id, []).append(row)
         article_ids = sorted({e.article_id for e in entries})
         pages = {row.article_id: row for row in db.session.execute(_PAGES, {"article_ids": article_ids})}
         parent_ids = sorted({e.parent_id for e in entries if e.parent_id is not None})
@@ -357,8 +360,8 @@ def entry_detail(entry_id: int) -> Moderated:
 
 
 def detail_of(entry: Entry) -> Moderated:
-    """``entry`` (loaded in this session) as the moderator's detail view: its history, and
-    its reports unless it never had any (``report_count`` counts every report)."""
+    """``entry`` (loaded in this session) as the moderator's detail view: the queue's view
+    of it (reports, article page, a reply's parent) and its whole history."""
     events = list(db.session.execute(_HISTORY, {"entry_id": entry.id}))
-    reports = list(db.session.execute(_REPORTS, {"ids": [entry.id]})) if entry.report_count else []
-    return Moderated(entry, reports, len(events), events)
+    (view,) = _moderation_view([entry], {entry.id: len(events)})
+    return replace(view, history=events)
