@@ -10,17 +10,13 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func
-from sqlalchemy import insert
-from sqlalchemy import select
-
 from ..domain import sanitizing
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..persistence import entries
 from ..persistence import queries
 from ..persistence.base import utcnow
 from ..persistence.database import write_transaction
-from ..persistence.models import Entry
 
 NAMES = (
     "Ana",
@@ -86,7 +82,7 @@ def fill(articles: int, comments: int, reviews: int, pending: int, seed: int = 1
     # A few articles draw most of the comments, as on a real site.
     weights = list(itertools.accumulate(1 / (rank + 1) ** 0.8 for rank in range(articles)))
     with write_transaction() as session:
-        next_id = first_id = int(session.scalar(select(func.coalesce(func.max(Entry.id), 0))) or 0) + 1
+        next_id = first_id = entries.max_id(session) + 1
         start = utcnow() - timedelta(days=30)
         step = timedelta(days=30) / max(comments + reviews + pending, 1)
         rows: list[dict[str, Any]] = []
@@ -123,7 +119,7 @@ def fill(articles: int, comments: int, reviews: int, pending: int, seed: int = 1
 
         def flush() -> None:
             if rows:
-                session.execute(insert(Entry), rows)
+                entries.insert_rows(session, rows)
                 rows.clear()
 
         for _ in range(comments):

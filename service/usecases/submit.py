@@ -8,11 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from ..domain import automod
 from ..domain import emails
 from ..domain import sanitizing
@@ -22,9 +17,12 @@ from ..domain.errors import NotFound
 from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..persistence import entries
 from ..persistence import outbox
 from ..persistence import queries
 from ..persistence.base import utcnow
+from ..persistence.database import Duplicate
+from ..persistence.database import Session
 from ..persistence.database import write_transaction
 from ..persistence.models import Entry
 from ..persistence.models import Report
@@ -97,14 +95,7 @@ def _refuse_repeats(session: Session, article_id: str, text: Text, intake: Intak
     """The same text from the same client on the same article within a day is a 409."""
     if intake.client is None:
         return
-    recent = session.scalars(
-        select(Entry.body_source).where(
-            Entry.client_hash == intake.client,
-            Entry.article_id == article_id,
-            Entry.created_at > utcnow() - DUPLICATE_WINDOW,
-        )
-    )
-    if text.body_source in recent:
+    if text.body_source in entries.recent_bodies(session, intake.client, article_id, utcnow() - DUPLICATE_WINDOW):
         raise Conflict("You have already posted this text here.", {"body": "Already posted."})
 
 
@@ -112,8 +103,7 @@ def _record(session: Session, email: str | None, policy: automod.Policy) -> tupl
     """How many of the author's earlier entries were approved, and how many refused."""
     if email is None or not policy.trusted_after:
         return 0, 0
-    rows = session.execute(select(Entry.status, func.count()).where(Entry.email == email).group_by(Entry.status))
-    counts = {status: n for status, n in rows}
+    counts = entries.statuses_of_email(session, email)
     return counts.get(Status.APPROVED, 0), counts.get(Status.REJECTED, 0) + counts.get(Status.SPAM, 0)
 
 
@@ -178,9 +168,7 @@ def submit_review(
     )
     try:
         with write_transaction() as session:
-            if email is not None and session.scalar(
-                select(Entry.id).where(Entry.article_id == article_id, Entry.kind == Kind.REVIEW, Entry.email == email)
-            ):
+            if email is not None and entries.has_review(session, article_id, email):
                 raise duplicate
             _refuse_repeats(session, article_id, text, intake)
             entry = Entry(
@@ -194,7 +182,7 @@ def submit_review(
                 title=text.title,
             )
             accepted = _store(session, entry, text, intake)
-    except IntegrityError:
+    except Duplicate:
         raise duplicate from None  # a concurrent review by the same address won the race
     return accepted
 
@@ -212,9 +200,7 @@ def report(
         entry = queries.lock_entry(session, entry_id)
         if entry is None or entry.status != Status.APPROVED:
             raise NotFound("No published entry has this id.")
-        if client is not None and session.scalar(
-            select(Report.id).where(Report.entry_id == entry_id, Report.client_hash == client)
-        ):
+        if client is not None and entries.has_report(session, entry_id, client):
             return  # already counted: reporting twice changes nothing
         session.add(Report(entry_id=entry_id, client_hash=client, reason=sanitizing.plain_text(reason or "") or None))
         entry.report_count += 1
