@@ -57,6 +57,17 @@ def dialect() -> str:
 
 
 @contextmanager
+def _committed(current: Session) -> Iterator[None]:
+    """Commit when the block ends, roll back when it raises."""
+    try:
+        yield
+        current.commit()
+    except BaseException:
+        current.rollback()
+        raise
+
+
+@contextmanager
 def write_transaction() -> Iterator[Session]:
     """A transaction that writes: committed on success, rolled back on any error. On
     SQLite it takes the write lock up front (see ``_sqlite_begin``)."""
@@ -64,12 +75,8 @@ def write_transaction() -> Iterator[Session]:
     if current.in_transaction():
         current.commit()
     current.connection(execution_options={"write": True})
-    try:
+    with _committed(current):
         yield current
-        current.commit()
-    except BaseException:
-        current.rollback()
-        raise
 
 
 @contextmanager
@@ -92,12 +99,8 @@ def read_transaction() -> Iterator[Session]:
     """Reads in the request's (or command's) session; the transaction ends afterwards, so
     no snapshot or connection is held past the block."""
     current: Session = db.session()
-    try:
+    with _committed(current):
         yield current
-        current.commit()
-    except BaseException:
-        current.rollback()
-        raise
 
 
 def end_read() -> None:
