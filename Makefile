@@ -35,11 +35,14 @@ demo: $(BIN)/activate
 	@$(MAKE) --no-print-directory run
 
 # Prints the 15 slowest tests; `pytest -m "not browser and not server"` (see pyproject.toml) runs a part.
+# Two pytest-xdist workers (TEST_WORKERS): each has its own databases, Chromium, gunicorns
+# and log; tests sharing a costly fixture across workers say so (xdist_group) or lock it.
+TEST_WORKERS ?= 2
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest --durations=15
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

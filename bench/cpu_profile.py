@@ -247,7 +247,7 @@ STEPS_APPROVE: list[tuple[str, tuple[str, str]]] = [
 ]
 STEPS_READ: list[tuple[str, tuple[str, str]]] = [
     ("http.cached_response", ("api/http.py", "cached_response")),
-    ("read.* use case", ("usecases/read.py", "counts_of")),
+    ("counts dumper: public.counts_out", ("schemas/public.py", "counts_out")),
     ("SQLAlchemy Connection.execute", ("engine/base.py", "execute")),
     ("webargs parse (query args)", ("webargs", "parse")),
     ("metrics.record", ("observability/metrics.py", "record")),

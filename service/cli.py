@@ -276,13 +276,13 @@ def deliver(once: bool, interval: float, batch: int) -> None:
 def webhooks_status() -> None:
     """Events by delivery state, and the latest failures."""
     view = webhooks_usecase.overview(current_app.config, None, 10, None)
-    click.echo(f"endpoint: {view['endpoint'] or 'not configured'}; events: {', '.join(view['events'])}")
-    click.echo(", ".join(f"{n} {state}" for state, n in view["totals"].items()))
-    for item in view["items"]:
-        if item["last_error"]:
+    click.echo(f"endpoint: {view.endpoint or 'not configured'}; events: {', '.join(view.events)}")
+    click.echo(", ".join(f"{n} {state}" for state, n in view.totals.items()))
+    for item in view.items:
+        if item.last_error:
             click.echo(
-                f"  #{item['id']} {item['event']} entry {item['entry_id']}: {item['state']}, "
-                f"{item['attempts']} attempts, {item['last_error']}"
+                f"  #{item.id} {item.event} entry {item.entry_id}: {item.state.value}, "
+                f"{item.attempts} attempts, {item.last_error}"
             )
 
 

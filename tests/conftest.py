@@ -171,23 +171,15 @@ _SERVER_FILES = (
     "tests/browser/test_post_moderation.py",
     "tests/browser/test_toxicity.py",
 )
-# The tests that take the longest (`make test` prints them: --durations).
-_SLOW = (
-    "tests/ops/test_container.py",
-    "tests/hostile/test_schemathesis.py",
-    "tests/hostile/test_sanitizer_properties.py",
-    "tests/hostile/test_xss_corpus.py",
-    "tests/integrations/test_imports.py::test_an_isso_database_made_by_isso_is_imported",
-)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """``browser``, ``postgres``, ``server`` and ``slow``, from what each test uses."""
+    """``browser``, ``postgres`` and ``server``, from what each test uses (``slow`` is set
+    in the slow tests' own modules)."""
     root = Path(str(config.rootpath))
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         where = Path(str(item.path)).relative_to(root).as_posix()
-        node = f"{where}::{item.name.split('[')[0]}"
         params = getattr(getattr(item, "callspec", None), "params", {})
         if "chromium_browser" in names:
             item.add_marker(pytest.mark.browser)
@@ -195,5 +187,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.postgres)
         if names & _SERVER_FIXTURES or where.startswith(_SERVER_FILES):
             item.add_marker(pytest.mark.server)
-        if node.startswith(_SLOW):
-            item.add_marker(pytest.mark.slow)

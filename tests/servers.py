@@ -16,6 +16,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+# One log per pytest-xdist worker (gw0, gw1, ...): workers never interleave their lines.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+GUNICORN_LOG = ROOT / (f".gunicorn-test-{_WORKER}.log" if _WORKER else ".gunicorn-test.log")
 
 
 def free_port() -> int:
@@ -45,7 +48,7 @@ def gunicorn(env: Mapping[str, str], workers: int = 2, extra_args: tuple[str, ..
     port = free_port()
     full_env = {**os.environ, **env}
     cmd = [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *extra_args, "wsgi:app"]
-    log = open(ROOT / ".gunicorn-test.log", "ab")  # noqa: SIM115  (closed below)
+    log = open(GUNICORN_LOG, "ab")  # noqa: SIM115  (closed below)
     process = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -16,6 +16,7 @@ from ..domain.moderation import Status
 from .records import MalformedInput
 from .records import Page
 from .records import Record
+from .records import json_object
 from .records import parse_time
 
 FORMAT = "comments-service/entries"
@@ -87,12 +88,7 @@ def read(file: IO[bytes], advance: Callable[[int], None] = lambda n: None) -> It
             raise MalformedInput(f"{where}: longer than {MAX_LINE:,} bytes")
         if not raw.strip():
             continue
-        try:
-            item = json.loads(raw)
-        except (ValueError, RecursionError) as error:
-            raise MalformedInput(f"{where}: not JSON ({str(error)[:80]})") from None
-        if not isinstance(item, dict):
-            raise MalformedInput(f"{where}: each line must be a JSON object")
+        item = json_object(raw, where)
         if "format" in item:
             if item["format"] != FORMAT or item.get("version") != VERSION:
                 raise MalformedInput(f"{where}: not a {FORMAT} version {VERSION} file")

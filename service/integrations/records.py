@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
+from typing import Any
 
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
@@ -68,3 +70,14 @@ def parse_time(value: str | None, where: str, what: str = "date") -> datetime:
         return utc(datetime.fromisoformat(text))
     except ValueError:
         raise MalformedInput(f"{where}: {what} {text[:40]!r} is not a date and time") from None
+
+
+def json_object(raw: bytes | str, where: str) -> dict[str, Any]:
+    """One line of a JSON Lines file: a JSON object, else ``MalformedInput`` at ``where``."""
+    try:
+        item = json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        raise MalformedInput(f"{where}: not JSON ({str(error)[:80]})") from None
+    if not isinstance(item, dict):
+        raise MalformedInput(f"{where}: each line must be a JSON object")
+    return item

@@ -10,7 +10,6 @@ skipped unread and counted."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import IO
@@ -24,6 +23,7 @@ from .records import Gone
 from .records import MalformedInput
 from .records import Page
 from .records import Record
+from .records import json_object
 from .records import parse_time
 
 LABEL = "Remark42 backup"
@@ -73,12 +73,7 @@ def read(file: IO[bytes], advance: Callable[[int], None] = lambda n: None) -> It
             continue
         if not raw.strip():
             continue
-        try:
-            item = json.loads(raw)
-        except (ValueError, RecursionError) as error:
-            raise MalformedInput(f"{where}: not JSON ({str(error)[:80]})") from None
-        if not isinstance(item, dict):
-            raise MalformedInput(f"{where}: each line must be a JSON object")
+        item = json_object(raw, where)
         if number == 1:
             if item.get("version") != VERSION:
                 raise MalformedInput(f"{where}: a Remark42 backup of version {item.get('version')!r}, not {VERSION}")

@@ -20,11 +20,22 @@ from sqlalchemy import Engine
 from sqlalchemy import Executable
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import InterfaceError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .base import Base
 
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+# What the use cases may catch, by what it means to them (they import no SQLAlchemy).
+StorageError = SQLAlchemyError  # any failure of a statement
+Duplicate = IntegrityError  # a unique constraint refused a row
+UNAVAILABLE = (OperationalError, InterfaceError)  # the database went away
+
+__all__ = ["UNAVAILABLE", "Duplicate", "Session", "StorageError", "db"]
 
 
 def init_app(app: Flask) -> None:
@@ -46,6 +57,17 @@ def dialect() -> str:
 
 
 @contextmanager
+def _committed(current: Session) -> Iterator[None]:
+    """Commit when the block ends, roll back when it raises."""
+    try:
+        yield
+        current.commit()
+    except BaseException:
+        current.rollback()
+        raise
+
+
+@contextmanager
 def write_transaction(autoflush: bool = True) -> Iterator[Session]:
     """A transaction that writes: committed on success, rolled back on any error. On
     SQLite it takes the write lock up front (see ``_sqlite_begin``). With ``autoflush``
@@ -58,13 +80,34 @@ def write_transaction(autoflush: bool = True) -> Iterator[Session]:
     flushing = current.autoflush
     current.autoflush = autoflush
     try:
-        yield current
-        current.commit()
-    except BaseException:
-        current.rollback()
-        raise
+        with _committed(current):
+            yield current
     finally:
         current.autoflush = flushing
+
+
+@contextmanager
+def rolled_back() -> Iterator[Session]:
+    """The session, rolled back afterwards whatever happened (a dry run keeps nothing)."""
+    current: Session = db.session()
+    try:
+        yield current
+    finally:
+        current.rollback()
+
+
+def discard_session() -> None:
+    """Forget the session and its connection (after the database went away)."""
+    db.session.remove()
+
+
+@contextmanager
+def read_transaction() -> Iterator[Session]:
+    """Reads in the request's (or command's) session; the transaction ends afterwards, so
+    no snapshot or connection is held past the block."""
+    current: Session = db.session()
+    with _committed(current):
+        yield current
 
 
 def end_read() -> None:

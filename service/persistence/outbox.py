@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
+from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..domain.outbox import Delivery
@@ -62,4 +65,48 @@ def due(session: Session, now: datetime, batch: int) -> list[WebhookEvent]:
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def alive(session: Session, entry_ids: list[int]) -> set[int]:
+    """Those of ``entry_ids`` whose entry still exists."""
+    return set(session.scalars(select(Entry.id).where(Entry.id.in_(entry_ids))))
+
+
+def event(session: Session, event_id: int, lock: bool = False) -> WebhookEvent | None:
+    """One event, row-locked until commit with ``lock``."""
+    return session.get(WebhookEvent, event_id, with_for_update=lock)
+
+
+def prune(session: Session, before: datetime) -> int:
+    """Delete delivered and dropped events created before ``before``, and drop the payload
+    of failed events whose entry was erased since. Returns the number of rows changed."""
+    gone = session.execute(
+        delete(WebhookEvent).where(
+            WebhookEvent.state.in_([Delivery.DELIVERED, Delivery.DROPPED]),
+            WebhookEvent.created_at < before,
+        )
+    )
+    erased = session.execute(
+        update(WebhookEvent)
+        .where(WebhookEvent.state == Delivery.FAILED, WebhookEvent.entry_id.not_in(select(Entry.id)))
+        .values(state=Delivery.DROPPED, payload=None, last_error="entry erased before delivery")
+    )
+    return int(gone.rowcount or 0) + int(erased.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def totals(session: Session) -> dict[Delivery, int]:
+    """How many events are in each delivery state (every state, zero included)."""
+    found = dict.fromkeys(Delivery, 0)
+    found.update(dict(session.execute(select(WebhookEvent.state, func.count()).group_by(WebhookEvent.state)).all()))
+    return found
+
+
+def newest(session: Session, state: Delivery | None, limit: int, before: int | None) -> list[WebhookEvent]:
+    """Up to ``limit`` events, newest first; of one state, and below id ``before``, if given."""
+    query = select(WebhookEvent).order_by(WebhookEvent.id.desc()).limit(limit)
+    if state is not None:
+        query = query.where(WebhookEvent.state == state)
+    if before is not None:
+        query = query.where(WebhookEvent.id < before)
     return list(session.scalars(query))

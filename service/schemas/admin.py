@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema
 from marshmallow import ValidationError
 from marshmallow import fields
+from marshmallow import post_dump
 from marshmallow import validate
 from marshmallow import validates_schema
 
@@ -169,9 +170,15 @@ class BulkError(Schema):
 
 
 class BulkResult(Schema):
+    """One id's outcome: its new ``status``, or the ``error`` that left it unchanged."""
+
     id = fields.Integer(required=True)
     status = fields.String()
     error = fields.Nested(BulkError)
+
+    @post_dump
+    def either(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        return {key: value for key, value in data.items() if value is not None}
 
 
 class BulkOut(Schema):
@@ -217,6 +224,13 @@ class WebhookEventOut(Schema):
         allow_none=True, required=True, metadata={"description": "The receiver's HTTP status."}
     )
     last_error = fields.String(allow_none=True, required=True)
+
+    @post_dump(pass_original=True)
+    def due_only_while_pending(self, data: dict[str, Any], event: Any, **kwargs: Any) -> dict[str, Any]:
+        """A next attempt is shown only for an event that will have one."""
+        if event.state != Delivery.PENDING:
+            data["next_attempt_at"] = None
+        return data
 
 
 class WebhooksOut(Schema):

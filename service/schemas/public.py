@@ -11,6 +11,7 @@ from marshmallow import fields
 from marshmallow import validate
 
 from ..domain import limits
+from ..domain import ratings
 from .fields import PageArgs
 from .fields import Text
 from .fields import article_id
@@ -172,9 +173,8 @@ class AcceptedOut(Schema):
 
 
 # -- the hot reads, written without marshmallow --------------------------------------------
-# What ThreadOut and ReviewsOut dump, built directly (counts come from ``read.counts_of`` in
-# CountsOut's shape already): the schemas above stay the documented shape and /openapi.json,
-# and tests/api/test_caching.py checks that both agree.
+# What ThreadOut, ReviewsOut and CountsOut dump, built directly: the schemas above stay the
+# documented shape and /openapi.json, and tests/api/test_caching.py checks that both agree.
 
 
 def _comment_out(node: Any) -> dict[str, Any]:
@@ -219,6 +219,19 @@ def rating_out(summary: Mapping[str, Any]) -> dict[str, Any]:
         "count": summary["count"],
         "histogram": dict(summary["histogram"]),
     }
+
+
+def counts_out(article_id: str, row: Sequence[int] | None) -> dict[str, Any]:
+    """``CountsOut().dump(read.Counts.of(article_id, row))``, faster: straight from the
+    counter row (comments, reviews, ratings 1 to 5; None before the article has one)."""
+    if row is None:
+        return {"article_id": article_id, "comments": 0, "reviews": 0, "rating": _rating((0, 0, 0, 0, 0))}
+    return {"article_id": article_id, "comments": row[0], "reviews": row[1], "rating": _rating(row[2:7])}
+
+
+def _rating(histogram: Sequence[int]) -> dict[str, Any]:
+    summary = ratings.summarize(histogram)
+    return {"average": summary.average, "count": summary.count, "histogram": summary.histogram}
 
 
 __all__ = ["PageArgs"]

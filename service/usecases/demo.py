@@ -11,18 +11,14 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func
-from sqlalchemy import insert
-from sqlalchemy import select
-
 from ..domain import sanitizing
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..persistence import entries
 from ..persistence import queries
 from ..persistence.base import utcnow
-from ..persistence.database import db
+from ..persistence.database import read_transaction
 from ..persistence.database import write_transaction
-from ..persistence.models import Entry
 
 NAMES = (
     "Ana",
@@ -199,7 +195,8 @@ def _body(kind: str, article_id: str, n: int) -> str:
 
 def is_empty() -> bool:
     """Whether the database holds no entry at all."""
-    return db.session.scalar(select(Entry.id).limit(1)) is None
+    with read_transaction() as session:
+        return entries.none_stored(session)
 
 
 def _review(rating: int, rng: random.Random) -> dict[str, Any]:
@@ -218,7 +215,7 @@ def fill(
     # A few articles draw most of the comments, as on a real site.
     weights = list(itertools.accumulate(1 / (rank + 1) ** 0.8 for rank in range(articles)))
     with write_transaction() as session:
-        next_id = first_id = int(session.scalar(select(func.coalesce(func.max(Entry.id), 0))) or 0) + 1
+        next_id = first_id = entries.max_id(session) + 1
         start = utcnow() - timedelta(days=30)
         step = timedelta(days=30) / max(comments + reviews + pending, 1)
         rows: list[dict[str, Any]] = []
@@ -259,7 +256,7 @@ def fill(
 
         def flush() -> None:
             if rows:
-                session.execute(insert(Entry), rows)
+                entries.insert_rows(session, rows)
                 rows.clear()
 
         for _ in range(comments):

@@ -35,11 +35,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
-
 from ..domain import emails
 from ..domain import limits
 from ..domain import sanitizing
@@ -51,13 +46,13 @@ from ..integrations.articles import ArticleRule
 from ..integrations.records import Gone
 from ..integrations.records import MalformedInput
 from ..integrations.records import Record
+from ..persistence import imported
 from ..persistence import queries
 from ..persistence.base import utcnow
-from ..persistence.database import db
+from ..persistence.database import Session
+from ..persistence.database import StorageError
+from ..persistence.database import rolled_back
 from ..persistence.database import write_transaction
-from ..persistence.models import Entry
-from ..persistence.models import ImportedOrigin
-from ..persistence.models import ModerationEvent
 
 ORIGIN_LENGTH = 200
 CHUNK = 500  # ids per IN (...) list
@@ -271,11 +266,8 @@ def _transaction(dry_run: bool) -> Iterator[Session]:
         with write_transaction() as session:
             yield session
         return
-    dry: Session = db.session()
-    try:
+    with rolled_back() as dry:  # a dry run goes through every step and keeps nothing
         yield dry
-    finally:
-        dry.rollback()  # a dry run goes through every step and keeps nothing
 
 
 def _chunks(values: list[str]) -> Iterator[list[str]]:
@@ -293,7 +285,7 @@ class _Article:
     def _imported(self, origins: list[str]) -> set[str]:
         done: set[str] = set()
         for chunk in _chunks(origins):
-            done.update(self.session.scalars(select(ImportedOrigin.origin).where(ImportedOrigin.origin.in_(chunk))))
+            done.update(imported.imported(self.session, chunk))
         return done
 
     def _existing(self, rows: list[Row]) -> set[str]:
@@ -305,9 +297,7 @@ class _Article:
             legacy = old.get(row.origin)
             if legacy not in taken:
                 continue
-            found = self.session.execute(
-                select(Entry.article_id, Entry.created_at).where(Entry.origin == legacy)
-            ).first()
+            found = imported.placed(self.session, legacy)
             same = found is None or (
                 found.article_id == row.article_id
                 and found.created_at.replace(tzinfo=None) == datetime.fromisoformat(row.created_at).replace(tzinfo=None)
@@ -320,11 +310,7 @@ class _Article:
         """An entry imported earlier that a reply may answer: (id, root_id)."""
         if origin not in self.known:
             legacy = self.spool.old_origin(origin)
-            found = self.session.execute(
-                select(Entry.id, Entry.root_id, Entry.article_id, Entry.kind)
-                .where(Entry.origin.in_([origin, legacy] if legacy else [origin]))
-                .order_by((Entry.origin == origin).desc())  # the current origin first
-            ).first()
+            found = imported.with_origin(self.session, origin, legacy)
             ok = found is not None and found.article_id == article_id and found.kind == Kind.COMMENT
             self.known[origin] = (found.id, found.root_id) if ok and found else None
         return self.known[origin]
@@ -352,15 +338,7 @@ class _Article:
             return set()
         taken: set[str] = set()
         for chunk in _chunks(list(set(emails))):
-            taken.update(
-                e
-                for e in self.session.scalars(
-                    select(Entry.email).where(
-                        Entry.article_id == article_id, Entry.kind == Kind.REVIEW, Entry.email.in_(chunk)
-                    )
-                )
-                if e
-            )
+            taken.update(imported.reviewers(self.session, article_id, chunk))
         refused = set()
         for r in rows:
             if r.kind == Kind.REVIEW.value and r.email:
@@ -432,14 +410,14 @@ class _Article:
                     "origin": r.origin,
                 }
             )
-        ids = self.session.scalars(insert(Entry).returning(Entry.id, sort_by_parameter_order=True), values).all()
+        ids = imported.insert_entries(self.session, values)
         for r, entry_id, root_id in zip(rows, ids, roots, strict=True):
             placed[r.origin] = (entry_id, root_id)
             self.summary.imported[r.kind] += 1
             self.summary.statuses[r.status] += 1
-        self.session.execute(insert(ImportedOrigin), [{"origin": r.origin, "imported_at": self.now} for r in rows])
-        self.session.execute(
-            insert(ModerationEvent),
+        imported.remember(self.session, [r.origin for r in rows], self.now)
+        imported.audit(
+            self.session,
             [
                 {
                     "entry_id": entry_id,
@@ -465,7 +443,7 @@ def write_from(spool: Spool, source: str, summary: Summary, advance: Callable[[i
             with _transaction(summary.dry_run) as session:
                 if _Article(session, spool, source, summary, now).write(article_id, rows):
                     summary.articles += 1
-        except SQLAlchemyError as error:
+        except StorageError as error:
             cause = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
             raise ImportFailed(
                 f"article {article_id}: {type(error).__name__}: {cause}"

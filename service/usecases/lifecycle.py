@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from ..domain.moderation import Action
 from ..domain.moderation import Status
 from ..domain.moderation import is_public
 from ..domain.moderation import transition
 from ..persistence import outbox
 from ..persistence import queries
+from ..persistence.database import Session
 from ..persistence.models import Entry
 from ..persistence.models import ModerationEvent
 from ..schemas import events

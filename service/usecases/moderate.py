@@ -6,22 +6,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete
-from sqlalchemy import select
-from sqlalchemy import update
-from sqlalchemy.orm import Session
-
 from ..domain import emails
+from ..domain.errors import DomainError
 from ..domain.errors import NotFound
 from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..persistence import entries
 from ..persistence import outbox
 from ..persistence import queries
 from ..persistence.base import utcnow
-from ..persistence.database import db
+from ..persistence.database import Session
+from ..persistence.database import read_transaction
 from ..persistence.database import write_transaction
 from ..persistence.models import Entry
 from ..persistence.models import ModerationEvent
@@ -57,6 +56,30 @@ def decide_and_show(entry_id: int, decision: Change, webhooks: outbox.Subscripti
         return read.detail_of(entry)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one id of a bulk decision came to (``schemas.admin.BulkResult``): its new
+    status, or the error that left it as it was."""
+
+    id: int
+    status: Status | None = None
+    error: DomainError | None = None
+
+
+def decide_each(ids: Iterable[int], decision: Change, webhooks: outbox.Subscriptions) -> list[Outcome]:
+    """``decide`` for each id, each in a transaction of its own: one id failing (unknown,
+    or a move the state machine refuses) leaves the others decided."""
+    outcomes = []
+    for entry_id in ids:
+        try:
+            entry = decide(entry_id, decision, webhooks)
+        except DomainError as exc:
+            outcomes.append(Outcome(entry_id, error=exc))
+        else:
+            outcomes.append(Outcome(entry_id, status=entry.status))
+    return outcomes
+
+
 def _decide_locked(session: Session, entry_id: int, decision: Change, webhooks: outbox.Subscriptions) -> Entry:
     entry = _get_locked(session, entry_id)
     entry.open_reports = 0
@@ -88,18 +111,16 @@ def withdraw(entry_id: int, edit_token: str) -> None:
 
 def erase_author(email: str, moderator: str) -> list[int]:
     """Erase every entry of one email address (a data-erasure request)."""
-    ids = db.session.scalars(select(Entry.id).where(Entry.email == emails.canonical(email))).all()
-    db.session.commit()
+    with read_transaction() as session:
+        ids = entries.ids_of_email(session, emails.canonical(email))
     return _erase_each(ids, moderator)
 
 
 def purge(older_than: timedelta) -> list[int]:
     """Erase rejected and spam entries decided longer ago than ``older_than``."""
     cutoff = utcnow() - older_than
-    ids = db.session.scalars(
-        select(Entry.id).where(Entry.status.in_([Status.REJECTED, Status.SPAM]), Entry.updated_at < cutoff)
-    ).all()
-    db.session.commit()
+    with read_transaction() as session:
+        ids = entries.refused_before(session, cutoff)
     return _erase_each(ids, RETENTION)
 
 
@@ -127,18 +148,16 @@ def _erase_locked(session: Session, entry: Entry, moderator: str) -> None:
             moderator=moderator,
         )
     )
-    session.execute(delete(Entry).where(Entry.id == entry.id))
-    session.expunge(entry)
+    entries.delete_entry(session, entry)
     queries.recount(session, [entry.article_id])
 
 
 def _lift_replies(session: Session, entry: Entry) -> None:
-    session.execute(update(Entry).where(Entry.parent_id == entry.id).values(parent_id=entry.parent_id))
+    entries.reparent_replies(session, entry)
     if entry.parent_id is not None:
         return
     # A top-level comment goes: each direct reply starts a thread of its own.
-    rows = session.execute(select(Entry.id, Entry.parent_id).where(Entry.root_id == entry.id)).all()
-    parent_of: dict[int, int | None] = {row.id: row.parent_id for row in rows}
+    parent_of = entries.thread_members(session, entry.id)
     new_root: dict[int, int] = {}
     for reply_id in parent_of:
         node = reply_id
@@ -147,6 +166,4 @@ def _lift_replies(session: Session, entry: Entry) -> None:
         new_root[reply_id] = node
     for root in set(new_root.values()):
         members = [i for i, r in new_root.items() if r == root and i != root]
-        session.execute(update(Entry).where(Entry.id == root).values(root_id=None))
-        if members:
-            session.execute(update(Entry).where(Entry.id.in_(members)).values(root_id=root))
+        entries.set_root(session, root, members)

@@ -10,7 +10,7 @@ from ..domain.moderation import Status
 from ..persistence import decisions
 from ..persistence import queries
 from ..persistence.base import utcnow
-from ..persistence.database import db
+from ..persistence.database import read_transaction
 from ..persistence.database import write_transaction
 from .submit import AUTO_MODERATION
 
@@ -44,10 +44,11 @@ def toxicity(days: int, threshold: float | None) -> ToxicityStats:
     rule off, none asked) only the counts of decided and unscored entries mean anything."""
     scored: list[tuple[float, bool]] = []
     decided = 0
-    for score, status in decisions.last_decisions(db.session(), utcnow() - timedelta(days=days), AUTO_MODERATION):
-        decided += 1
-        if score is not None:
-            scored.append((score, status != Status.APPROVED))
+    with read_transaction() as session:
+        for score, status in decisions.last_decisions(session, utcnow() - timedelta(days=days), AUTO_MODERATION):
+            decided += 1
+            if score is not None:
+                scored.append((score, status != Status.APPROVED))
     unscored = decided - len(scored)
     if threshold is None:
         return ToxicityStats(days, None, decided, unscored, 0, 0, 0, 0, None, None)

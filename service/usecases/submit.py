@@ -10,11 +10,6 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from ..domain import automod
 from ..domain import emails
 from ..domain import sanitizing
@@ -24,9 +19,12 @@ from ..domain.errors import NotFound
 from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..persistence import entries
 from ..persistence import outbox
 from ..persistence import queries
 from ..persistence.base import utcnow
+from ..persistence.database import Duplicate
+from ..persistence.database import Session
 from ..persistence.database import write_transaction
 from ..persistence.models import Entry
 from ..persistence.models import Report
@@ -138,8 +136,7 @@ def _record(session: Session, email: str | None, policy: automod.Policy) -> tupl
     """How many of the author's earlier entries were approved, and how many refused."""
     if email is None or not policy.trusted_after:
         return 0, 0
-    rows = session.execute(select(Entry.status, func.count()).where(Entry.email == email).group_by(Entry.status))
-    counts = {status: n for status, n in rows}
+    counts = entries.statuses_of_email(session, email)
     return counts.get(Status.APPROVED, 0), counts.get(Status.REJECTED, 0) + counts.get(Status.SPAM, 0)
 
 
@@ -227,9 +224,7 @@ def submit_review(
     )
     try:
         with write_transaction(autoflush=False) as session:
-            if email is not None and session.scalar(
-                select(Entry.id).where(Entry.article_id == article_id, Entry.kind == Kind.REVIEW, Entry.email == email)
-            ):
+            if email is not None and entries.has_review(session, article_id, email):
                 raise duplicate
             _refuse_repeats(session, article_id, text, intake)
             entry = Entry(
@@ -244,7 +239,7 @@ def submit_review(
             )
             accepted = _store(session, entry, text, intake)
             page.remember(session, article_id)
-    except IntegrityError:
+    except Duplicate:
         raise duplicate from None  # a concurrent review by the same address won the race
     return accepted
 
@@ -262,9 +257,7 @@ def report(
         entry = queries.lock_entry(session, entry_id)
         if entry is None or entry.status != Status.APPROVED:
             raise NotFound("No published entry has this id.")
-        if client is not None and session.scalar(
-            select(Report.id).where(Report.entry_id == entry_id, Report.client_hash == client)
-        ):
+        if client is not None and entries.has_report(session, entry_id, client):
             return  # already counted: reporting twice changes nothing
         session.add(Report(entry_id=entry_id, client_hash=client, reason=sanitizing.plain_text(reason or "") or None))
         entry.report_count += 1

@@ -22,22 +22,16 @@ from http.client import HTTPException
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete
-from sqlalchemy import func
-from sqlalchemy import select
-from sqlalchemy import update
-from sqlalchemy.exc import InterfaceError
-from sqlalchemy.exc import OperationalError
-
 from ..domain import webhooks
 from ..domain.errors import Conflict
 from ..domain.errors import NotFound
 from ..domain.outbox import Delivery
 from ..persistence import outbox
 from ..persistence.base import utcnow
-from ..persistence.database import db
+from ..persistence.database import UNAVAILABLE
+from ..persistence.database import discard_session
+from ..persistence.database import read_transaction
 from ..persistence.database import write_transaction
-from ..persistence.models import Entry
 from ..persistence.models import WebhookEvent
 
 log = logging.getLogger(__name__)
@@ -127,7 +121,7 @@ def claim(settings: Settings, batch: int = BATCH) -> tuple[list[Claimed], int]:
     with write_transaction() as session:
         now = utcnow()
         events = outbox.due(session, now, batch)
-        alive = set(session.scalars(select(Entry.id).where(Entry.id.in_([e.entry_id for e in events]))))
+        alive = outbox.alive(session, [e.entry_id for e in events])
         claimed, dropped = [], 0
         for event in events:
             if event.entry_id not in alive:
@@ -174,7 +168,7 @@ def record(settings: Settings, outcomes: list[tuple[Claimed, int | None, str | N
     with write_transaction() as session:
         now = utcnow()
         for claimed, status, error in outcomes:
-            event = session.get(WebhookEvent, claimed.id)
+            event = outbox.event(session, claimed.id)
             if event is None or event.state != Delivery.PENDING:
                 continue  # a moderator changed it meanwhile
             event.last_status, event.last_error = status, error
@@ -212,18 +206,7 @@ def prune(keep: timedelta = KEEP) -> int:
     """Forget delivered and dropped events after ``keep``, and the payload of failed events
     whose entry was erased since. Returns the number of rows changed."""
     with write_transaction() as session:
-        gone = session.execute(
-            delete(WebhookEvent).where(
-                WebhookEvent.state.in_([Delivery.DELIVERED, Delivery.DROPPED]),
-                WebhookEvent.created_at < utcnow() - keep,
-            )
-        )
-        erased = session.execute(
-            update(WebhookEvent)
-            .where(WebhookEvent.state == Delivery.FAILED, WebhookEvent.entry_id.not_in(select(Entry.id)))
-            .values(state=Delivery.DROPPED, payload=None, last_error="entry erased before delivery")
-        )
-    return int(gone.rowcount or 0) + int(erased.rowcount or 0)  # type: ignore[attr-defined]
+        return outbox.prune(session, utcnow() - keep)
 
 
 def run(
@@ -243,11 +226,11 @@ def run(
                 prune()
                 pruned_at = time.monotonic()
             tally = deliver_due(settings, batch)
-        except (OperationalError, InterfaceError) as error:
+        except UNAVAILABLE as error:
             if once:
                 raise
             log.warning("webhooks: database unavailable, trying again shortly: %s", type(error).__name__)
-            db.session.remove()
+            discard_session()
             _sleep(DATABASE_RETRY, should_stop)
             continue
         for field in ("delivered", "retrying", "failed", "dropped"):
@@ -269,54 +252,41 @@ def _sleep(seconds: float, should_stop: Callable[[], bool]) -> None:
 # -- what moderators see ----------------------------------------------------------------
 
 
-def _view(event: WebhookEvent) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "event": event.event,
-        "entry_id": event.entry_id,
-        "state": event.state.value,
-        "attempts": event.attempts,
-        "created_at": event.created_at,
-        "next_attempt_at": event.next_attempt_at if event.state == Delivery.PENDING else None,
-        "delivered_at": event.delivered_at,
-        "last_status": event.last_status,
-        "last_error": event.last_error,
-    }
+@dataclass(frozen=True)
+class Overview:
+    """The webhook page (``schemas.admin.WebhooksOut``): settings, totals, one page of events."""
+
+    configured: bool
+    endpoint: str | None
+    events: list[str]
+    totals: dict[str, int]
+    items: list[WebhookEvent]
+    next_before: int | None
 
 
-def overview(config: Any, state: Delivery | None, limit: int, before: int | None) -> dict[str, Any]:
+def overview(config: Any, state: Delivery | None, limit: int, before: int | None) -> Overview:
     """Newest events first, with totals per state."""
-    totals = {s.value: 0 for s in Delivery}
-    totals.update(
-        {
-            s.value: n
-            for s, n in db.session.execute(select(WebhookEvent.state, func.count()).group_by(WebhookEvent.state))
-        }
-    )
-    query = select(WebhookEvent).order_by(WebhookEvent.id.desc()).limit(limit + 1)
-    if state is not None:
-        query = query.where(WebhookEvent.state == state)
-    if before is not None:
-        query = query.where(WebhookEvent.id < before)
-    rows = list(db.session.scalars(query))
+    with read_transaction() as session:
+        totals = {s.value: n for s, n in outbox.totals(session).items()}
+        rows = outbox.newest(session, state, limit + 1, before)
     settings = Settings.of(config)
-    return {
-        "configured": settings is not None,
-        "endpoint": endpoint(settings.url) if settings else None,
-        "events": sorted(config["WEBHOOK_EVENTS"]),
-        "totals": totals,
-        "items": [_view(e) for e in rows[:limit]],
-        "next_before": rows[limit - 1].id if len(rows) > limit else None,
-    }
+    return Overview(
+        configured=settings is not None,
+        endpoint=endpoint(settings.url) if settings else None,
+        events=sorted(config["WEBHOOK_EVENTS"]),
+        totals=totals,
+        items=rows[:limit],
+        next_before=rows[limit - 1].id if len(rows) > limit else None,
+    )
 
 
-def retry(event_id: int) -> dict[str, Any]:
+def retry(event_id: int) -> WebhookEvent:
     """Send a failed (or still pending) event again at once, with a fresh set of attempts."""
     with write_transaction() as session:
-        event = session.get(WebhookEvent, event_id, with_for_update=True)
+        event = outbox.event(session, event_id, lock=True)
         if event is None:
             raise NotFound("No webhook event has this id.")
         if event.state not in (Delivery.FAILED, Delivery.PENDING):
             raise Conflict(f"This event was {event.state.value}; only failed or pending events can be retried.")
         event.state, event.attempts, event.next_attempt_at = Delivery.PENDING, 0, utcnow()
-    return _view(event)
+    return event

@@ -33,7 +33,7 @@ from ..helpers import ADMIN_TOKENS
 from ..helpers import ALICE
 from ..helpers import V1
 from ..helpers import Api
-from ..servers import ROOT
+from ..servers import GUNICORN_LOG
 from .conftest import Server
 
 TOKEN = ADMIN_TOKENS["alice"]
@@ -162,7 +162,7 @@ def test_tokens_never_reach_the_application_log(app: Flask, api: Api, caplog: py
 
 
 def test_tokens_never_reach_the_server_log(server: Server) -> None:
-    log = ROOT / ".gunicorn-test.log"
+    log = GUNICORN_LOG
     before = log.stat().st_size if log.exists() else 0
     for header in (*REFUSED.values(), ACCEPTED["canonical"]):
         headers = {} if header is None else {"Authorization": header}

@@ -21,6 +21,8 @@ from .safety import nesting
 from .safety import violations
 from .safety import visible_text
 
+pytestmark = pytest.mark.slow  # among the slowest: `make test` prints them (--durations)
+
 PROPERTY = examples(300)
 
 TAGS = [

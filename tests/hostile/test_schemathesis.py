@@ -24,6 +24,8 @@ from ..helpers import ALICE
 from .budget import SCALE
 from .conftest import Server
 
+pytestmark = pytest.mark.slow  # among the slowest: `make test` prints them (--durations)
+
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 15  # per operation and database; times FUZZ_SCALE
 

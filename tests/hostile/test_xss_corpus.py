@@ -27,6 +27,8 @@ from .host import HostSite
 from .safety import ALLOWED_TAGS
 from .safety import violations
 
+pytestmark = pytest.mark.slow  # among the slowest: `make test` prints them (--durations)
+
 # How pages are rendered: "harness" (the widget's rules: body_html via innerHTML, author and
 # title via textContent), "widget" (the real /embed.js of issue 3) and "fragment" (the
 # service's server-rendered comments.html, included in the host page). All three run.

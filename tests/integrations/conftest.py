@@ -4,6 +4,7 @@ each test, a local webhook receiver, and Python with the ``isso`` package from P
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -119,18 +120,30 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture(scope="session")
 def isso_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtualenv with ``isso`` from PyPI, made once per run. Isso pins its own Werkzeug
-    and Jinja, so it never goes into the service's environment. A failed install fails
-    the tests that need it."""
-    venv = tmp_path_factory.mktemp("isso-venv")
-    started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    remaining = ISSO_INSTALL_SECONDS - (time.monotonic() - started)
-    result = subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", "isso"],
-        capture_output=True,
-        text=True,
-        timeout=remaining,
-    )
-    assert result.returncode == 0, f"pip install isso failed:\n{result.stderr[-2000:]}"
-    return venv / "bin" / "python"
+    """A virtualenv with ``isso`` from PyPI, made once per run: pytest-xdist's workers share
+    one, the first to arrive installs it under a file lock, the others wait and reuse it.
+    Isso pins its own Werkzeug and Jinja, so it never goes into the service's environment.
+    A failed install fails the tests that need it."""
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        shared = shared.parent  # the run's folder, above every worker's own
+    venv = shared / "isso-venv"
+    python = venv / "bin" / "python"
+    done = venv / ".installed"
+    with FileLock(str(shared / "isso-venv.lock"), timeout=ISSO_INSTALL_SECONDS + 150):
+        if done.exists():
+            return python
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, timeout=120)
+        remaining = ISSO_INSTALL_SECONDS - (time.monotonic() - started)
+        result = subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check", "isso"],
+            capture_output=True,
+            text=True,
+            timeout=remaining,
+        )
+        assert result.returncode == 0, f"pip install isso failed:\n{result.stderr[-2000:]}"
+        done.touch()
+    return python

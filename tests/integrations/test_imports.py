@@ -175,6 +175,7 @@ def test_a_wordpress_export_is_imported_with_comments_and_product_reviews(
     assert "imported 0 entries" in run(runner, "import", "wordpress", str(export))
 
 
+@pytest.mark.slow  # installs Isso from PyPI (once per run)
 def test_an_isso_database_made_by_isso_is_imported(
     runner: FlaskCliRunner, api: Api, tmp_path: Path, isso_python: Path
 ) -> None:

@@ -27,6 +27,8 @@ from .support import Database
 from .support import free_port
 from .support import serve
 
+pytestmark = pytest.mark.slow  # among the slowest: `make test` prints them (--durations)
+
 DOCKERFILE = ROOT / "Dockerfile"
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import g
 
-from ...domain.errors import DomainError
 from ...domain.moderation import Action
 from ...schemas.admin import BulkIn
 from ...schemas.admin import BulkOut
@@ -62,16 +61,8 @@ def bulk(data: dict[str, Any]) -> Any:
     """One action on 1 to 500 entries; each id succeeds or fails on its own."""
     action = Action(data["action"])
     code = data["code"].value if data.get("code") and action == Action.REJECT else None
-    results: list[dict[str, Any]] = []
-    hooks = webhooks()
-    for entry_id in data["ids"]:
-        try:
-            entry = moderate.decide(entry_id, Change(action, g.moderator, code, data.get("reason")), hooks)
-        except DomainError as exc:
-            results.append({"id": entry_id, "error": {"code": exc.code, "message": exc.message}})
-        else:
-            results.append({"id": entry_id, "status": entry.status.value})
-    return {"results": results}
+    decision = Change(action, g.moderator, code, data.get("reason"))
+    return {"results": moderate.decide_each(data["ids"], decision, webhooks())}
 
 
 @blp.route("/entries/<int:entry_id>", methods=["DELETE"])

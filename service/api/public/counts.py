@@ -11,6 +11,7 @@ from ...schemas.public import BatchCountsArgs
 from ...schemas.public import BatchCountsIn
 from ...schemas.public import BatchCountsOut
 from ...schemas.public import CountsOut
+from ...schemas.public import counts_out
 from ...usecases import read
 from .. import http
 from .base import public_blueprint
@@ -26,7 +27,7 @@ def article_counts(article_id: str) -> Response:
     """Counts of one article."""
     article_id = http.article_id(article_id)
     row = read.count_rows([article_id]).get(article_id)
-    return http.cached_json(f"counts|{article_id}|{row}", lambda: read.counts_of(article_id, row))
+    return http.cached_json(f"counts|{article_id}|{row}", lambda: counts_out(article_id, row))
 
 
 def _checked(ids: list[str]) -> list[str]:
@@ -48,7 +49,7 @@ def batch_counts(args: dict[str, Any]) -> Response:
     rows = read.count_rows(ids)
     # The validator names every id and its counters (absent ones as None), in order.
     validator = "batch|" + "|".join(f"{a}:{rows.get(a)}" for a in ids)
-    return http.cached_json(validator, lambda: {"counts": {a: read.counts_of(a, rows.get(a)) for a in ids}})
+    return http.cached_json(validator, lambda: {"counts": {a: counts_out(a, rows.get(a)) for a in ids}})
 
 
 @blp.route("/counts", methods=["POST"])
@@ -60,4 +61,4 @@ def batch_counts_post(data: dict[str, Any]) -> Any:
     for batches that fit)."""
     ids = _checked(data["article_ids"])
     rows = read.count_rows(ids)
-    return {"counts": {a: read.counts_of(a, rows.get(a)) for a in ids}}
+    return {"counts": {a: counts_out(a, rows.get(a)) for a in ids}}
