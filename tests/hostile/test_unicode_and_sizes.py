@@ -279,7 +279,7 @@ def test_json_the_parser_cannot_read_is_a_400(api: Api, app: Flask, payload: byt
 def test_ids_beyond_any_entry_are_404_in_paths_and_422_in_bodies(api: Api, app: Flask, entry_id: int) -> None:
     """Regression: ids past 32 bits (PostgreSQL) or 64 bits (SQLite) were 500s."""
     for method, path, headers in (
-        ("post", f"/entries/{entry_id}/reports", {}),
+        ("post", f"/entries/{entry_id}/reports", {"Content-Type": "application/json"}),  # public writes are JSON
         ("get", f"/admin/entries/{entry_id}", ALICE),
         ("post", f"/admin/entries/{entry_id}/approve", ALICE),
         ("post", f"/admin/entries/{entry_id}/reject", ALICE),
