@@ -27,7 +27,9 @@ from .host import HostSite
 from .safety import ALLOWED_TAGS
 from .safety import violations
 
-pytestmark = pytest.mark.slow  # among the slowest: `make test` prints them (--durations)
+# Among the slowest (`make test` prints them, --durations); one xdist worker runs the module, so
+# its costly module fixture is built once rather than once per worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("xss-corpus")]
 
 # How pages are rendered: "harness" (the widget's rules: body_html via innerHTML, author and
 # title via textContent), "widget" (the real /embed.js of issue 3) and "fragment" (the

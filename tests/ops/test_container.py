@@ -27,7 +27,9 @@ from .support import Database
 from .support import free_port
 from .support import serve
 
-pytestmark = pytest.mark.slow  # among the slowest: `make test` prints them (--durations)
+# Among the slowest (`make test` prints them, --durations); one xdist worker runs the module, so
+# its costly module fixture is built once rather than once per worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("container")]
 
 DOCKERFILE = ROOT / "Dockerfile"
 
