@@ -61,13 +61,13 @@ def visible_text(html: str) -> str:
     parts: list[str] = []
 
     def walk(node: ET.Element) -> None:
-        if node.tag in ("br", "p", "li", "pre", "blockquote"):
+        if node.tag in ("br", "p", "ul", "ol", "li", "pre", "blockquote"):
             parts.append(" ")
         parts.append(node.text or "")
         for child in node:
             walk(child)
             parts.append(child.tail or "")
-        if node.tag in ("p", "li", "pre", "blockquote"):
+        if node.tag in ("p", "ul", "ol", "li", "pre", "blockquote"):  # blocks: a list starts a new line too
             parts.append(" ")
 
     walk(parse_fragment(html))
