@@ -31,6 +31,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -259,16 +260,11 @@ STEPS_READ: list[tuple[str, tuple[str, str]]] = [
 ]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-n", type=int, default=300, help="requests per batch")
-    parser.add_argument("--dup", action="store_true", help="the duplicate check at 0, 1,000 and 10,000 entries")
-    parser.add_argument("--dup-sizes", default="0,1000,10000")
-    parser.add_argument("--out", type=Path, default=run.BENCH / "results" / "profile.md")
-    args = parser.parse_args()
-    n = args.n
-    out: list[str] = [f"Load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; {run.machine()}", ""]
-    with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp, run.database("sqlite", Path(tmp)) as url:
+@contextmanager
+def inprocess_app(prefix: str) -> Iterator[Any]:
+    """The service in this process, as a gunicorn worker runs it (production rate limits,
+    multiprocess metrics), on a fresh SQLite database filled with ``SIZE``."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp, run.database("sqlite", Path(tmp)) as url:
         env = run.service_env(url, {})
         env.pop("COMMENTS_RATE_LIMIT")  # the production default: submissions carry a limit
         env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(dir=tmp)
@@ -279,7 +275,19 @@ def main() -> int:
         sys.path.insert(0, str(run.ROOT))
         from service import create_app
 
-        app = create_app()
+        yield create_app()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=300, help="requests per batch")
+    parser.add_argument("--dup", action="store_true", help="the duplicate check at 0, 1,000 and 10,000 entries")
+    parser.add_argument("--dup-sizes", default="0,1000,10000")
+    parser.add_argument("--out", type=Path, default=run.BENCH / "results" / "profile.md")
+    args = parser.parse_args()
+    n = args.n
+    out: list[str] = [f"Load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; {run.machine()}", ""]
+    with inprocess_app("bench-profile-") as app:
         driver = Driver(app)
         import ceiling  # bench/ceiling.py
 

@@ -14,7 +14,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 import types
 from pathlib import Path
@@ -26,6 +25,7 @@ import run  # noqa: E402
 from cpu_profile import SIZE  # noqa: E402
 from cpu_profile import Driver  # noqa: E402
 from cpu_profile import cpu_per_call  # noqa: E402
+from cpu_profile import inprocess_app  # noqa: E402
 from eval_toxicity import DATA  # noqa: E402
 from eval_toxicity import read  # noqa: E402
 
@@ -36,18 +36,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
     texts = [text[:2000] for text, _ in read(DATA)] or ["A thoughtful comment."]
-    with tempfile.TemporaryDirectory(prefix="bench-toxicity-") as tmp, run.database("sqlite", Path(tmp)) as url:
-        env = run.service_env(url, {})
-        env.pop("COMMENTS_RATE_LIMIT")  # the production default: submissions carry a limit
-        env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(dir=tmp)
-        run.log(f"filling {SIZE.label}")
-        run.fill(env, SIZE)
-        os.environ.clear()
-        os.environ.update(env)
-        sys.path.insert(0, str(run.ROOT))
-        from service import create_app
-
-        app = create_app()
+    with inprocess_app("bench-toxicity-") as app:
         scoring = app.extensions["toxicity"]
         scoring()  # loaded before timing, as gunicorn does before the first request
         driver = Driver(app)
