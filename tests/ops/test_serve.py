@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,7 +44,28 @@ while True:
 """
 
 
-def start(tmp_path: Path) -> subprocess.Popen[bytes]:
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Callable[[Path], subprocess.Popen[bytes]]]:
+    """Starts docker/serve.py with stand-ins; stops it after the test, even a failed one, so
+    no process outlives its test."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def run(tmp_path: Path) -> subprocess.Popen[bytes]:
+        started.append(_start(tmp_path))
+        return started[-1]
+
+    yield run
+    for process in started:
+        if process.poll() is None:
+            process.terminate()  # serve.py stops its children on SIGTERM
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        process.wait(timeout=20)
+
+
+def _start(tmp_path: Path) -> subprocess.Popen[bytes]:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for name, code in (("gunicorn", GUNICORN), ("nginx", NGINX)):
@@ -58,8 +81,10 @@ def start(tmp_path: Path) -> subprocess.Popen[bytes]:
 
 
 def pid(tmp_path: Path, name: str) -> int:
-    wait_for(lambda: (tmp_path / f"{name}.pid").exists(), 20, f"{name} did not start")
-    return int((tmp_path / f"{name}.pid").read_text())
+    # The stand-in creates the file before it writes its pid: wait for the digits.
+    path = tmp_path / f"{name}.pid"
+    wait_for(lambda: path.exists() and path.read_text().strip().isdigit(), 20, f"{name} did not start")
+    return int(path.read_text())
 
 
 def gone(process_id: int) -> bool:
@@ -70,7 +95,7 @@ def gone(process_id: int) -> bool:
     return Path(f"/proc/{process_id}/stat").read_text().split(")")[1].split()[0] == "Z"
 
 
-def test_sigterm_stops_both_and_exits_0(tmp_path: Path) -> None:
+def test_sigterm_stops_both_and_exits_0(tmp_path: Path, start: Callable[[Path], subprocess.Popen[bytes]]) -> None:
     serve = start(tmp_path)
     gunicorn, nginx = pid(tmp_path, "gunicorn"), pid(tmp_path, "nginx")
     assert (tmp_path / "comments" / "nginx" / "comments.conf").read_text().count("unix:") == 2
@@ -83,7 +108,9 @@ def test_sigterm_stops_both_and_exits_0(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("dies", ["gunicorn", "nginx"])
-def test_when_one_dies_the_other_is_stopped_and_the_exit_is_not_0(tmp_path: Path, dies: str) -> None:
+def test_when_one_dies_the_other_is_stopped_and_the_exit_is_not_0(
+    tmp_path: Path, dies: str, start: Callable[[Path], subprocess.Popen[bytes]]
+) -> None:
     serve = start(tmp_path)
     pids = {"gunicorn": pid(tmp_path, "gunicorn"), "nginx": pid(tmp_path, "nginx")}
     os.kill(pids[dies], signal.SIGKILL)
