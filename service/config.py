@@ -49,6 +49,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WEBHOOK_MAX_ATTEMPTS": 12,
         "METRICS_TOKEN": None,
         "TOXICITY_CACHE": None,  # the toxicity model's export; None: the instance folder
+        "TOXICITY_SCORING": True,  # False: no entry is scored (and the toxicity rules never apply)
     }
 
 
@@ -119,6 +120,10 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         config["METRICS_TOKEN"] = token
     if cache := environ.get("COMMENTS_TOXICITY_CACHE", "").strip():
         config["TOXICITY_CACHE"] = cache
+    if scoring := environ.get("COMMENTS_TOXICITY", "").strip().lower():
+        if scoring not in ("on", "off"):
+            raise ConfigError("COMMENTS_TOXICITY must be 'on' or 'off'")
+        config["TOXICITY_SCORING"] = scoring == "on"
     config.update(moderation_from_environ(environ))
     config.update(webhooks_from_environ(environ))
     return config

@@ -102,6 +102,14 @@ def test_the_refuse_threshold_marks_spam_and_the_hold_threshold_off_still_scores
     assert api.get(f"/admin/entries/{rude['id']}", headers=ALICE)["toxicity"] > 0.8  # scored all the same
 
 
+def test_an_operator_can_turn_scoring_off_and_nothing_is_scored_or_held(make_app: Callable[..., Flask]) -> None:
+    app = make_app(MODERATION_POLICY=automod.Policy(mode=automod.Mode.POST), TOXICITY_SCORING=False)
+    api = Api(app.test_client())
+    rude = api.comment(body=RUDE)
+    assert rude["status"] == "approved"  # the hold rule needs a score
+    assert api.get(f"/admin/entries/{rude['id']}", headers=ALICE)["toxicity"] is None
+
+
 def test_text_the_model_cannot_read_is_unknown_never_zero(make_app: Callable[..., Flask], app: Flask) -> None:
     api = post_mode(make_app)
     german = api.comment(body=GERMAN)

@@ -48,6 +48,7 @@ def test_toxicity_thresholds_and_refusal_status() -> None:
     off = from_environ({"COMMENTS_TOXICITY_HOLD": "off"})["MODERATION_POLICY"]
     assert (off.toxicity_hold, off.toxicity_refuse) == (None, None)
     assert from_environ({"COMMENTS_TOXICITY_REFUSE": "0.9"})["MODERATION_POLICY"].toxicity_hold == 0.8
+    assert from_environ({"COMMENTS_TOXICITY": "Off"})["TOXICITY_SCORING"] is False
 
 
 @pytest.mark.parametrize(
@@ -59,6 +60,7 @@ def test_toxicity_thresholds_and_refusal_status() -> None:
         ({"COMMENTS_TOXICITY_HOLD": "nan"}, "COMMENTS_TOXICITY_HOLD"),
         ({"COMMENTS_TOXICITY_REFUSE": "0.5"}, "COMMENTS_TOXICITY_REFUSE must be above COMMENTS_TOXICITY_HOLD"),
         ({"COMMENTS_TOXICITY_REFUSE_AS": "delete"}, "COMMENTS_TOXICITY_REFUSE_AS"),
+        ({"COMMENTS_TOXICITY": "maybe"}, "COMMENTS_TOXICITY must be 'on' or 'off'"),
     ],
 )
 def test_bad_toxicity_settings_fail_naming_the_variable(environ: dict[str, str], name: str) -> None:

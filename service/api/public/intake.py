@@ -32,8 +32,11 @@ def intake(honeypot: str | None = None) -> Intake:
     return Intake(policy=policy, client=fingerprint(), honeypot=honeypot, webhooks=webhooks(), scorer=scorer())
 
 
-def scorer() -> Callable[[str], float | None]:
-    """The toxicity score of a text (domain/toxicity.py), or ``None`` when unknown."""
+def scorer() -> Callable[[str], float | None] | None:
+    """The toxicity score of a text (domain/toxicity.py), or ``None`` when unknown; no
+    scorer at all when the operator turned scoring off (COMMENTS_TOXICITY=off)."""
+    if not current_app.config["TOXICITY_SCORING"]:
+        return None
     return current_app.extensions["toxicity"]().score  # type: ignore[no-any-return]
 
 
