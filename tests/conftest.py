@@ -85,12 +85,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 def empty_database(app: Flask) -> None:
+    """Every table emptied, children first, and ids starting at 1 again, as in a new
+    database. DELETE, not TRUNCATE: a test leaves a few rows, and PostgreSQL's TRUNCATE
+    costs tens to hundreds of milliseconds (new files for every table) where DELETE of
+    those rows costs about five, at every one of the suite's app tests."""
     with app.app_context():
+        for table in TABLES:
+            db.session.execute(text(f"DELETE FROM {table}"))
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in TABLES:
-                db.session.execute(text(f"DELETE FROM {table}"))
+            # SQLite's rowids start again after the last row left; PostgreSQL's sequences don't.
+            sequences = db.session.scalars(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"))
+            for sequence in sequences.all():
+                db.session.execute(text("SELECT setval(:s, 1, false)"), {"s": sequence})
         db.session.commit()
 
 
