@@ -21,6 +21,8 @@ from flask.cli import AppGroup
 from flask.cli import with_appcontext
 
 from .domain import articles
+from .domain.accounts import Role
+from .domain.errors import DomainError
 from .integrations import commento
 from .integrations import disqus
 from .integrations import files
@@ -34,6 +36,7 @@ from .integrations.articles import read_mapping
 from .integrations.records import Gone
 from .integrations.records import MalformedInput
 from .integrations.records import Record
+from .usecases import accounts as accounts_usecase
 from .usecases import demo
 from .usecases import export as export_usecase
 from .usecases import imports
@@ -286,6 +289,95 @@ def webhooks_status() -> None:
             )
 
 
+# -- moderator accounts ---------------------------------------------------------------------
+
+moderators = AppGroup("moderators", help="Moderator accounts and their API tokens.")
+
+
+@contextmanager
+def _account_errors() -> Iterator[None]:
+    """A refused change is one line on stderr and exit status 1."""
+    try:
+        yield
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+
+
+def _when(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "never"
+
+
+def _token_lines(issued: accounts_usecase.Issued) -> None:
+    click.echo(f"token {issued.view.id} for {issued.account.name} (shown only now; keep it secret):", err=True)
+    click.echo(issued.token)
+
+
+@moderators.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MODERATOR.value, show_default=True)
+@click.option("--site", "sites", multiple=True, help="A site the moderator may see (repeat for several).")
+@click.option("--label", help="A note on the token, e.g. where it is used.")
+def add_moderator(name: str, role: str, sites: tuple[str, ...], label: str | None) -> None:
+    """Create an account and print its first token, once."""
+    with _account_errors():
+        issued = accounts_usecase.create_account(name, Role(role), sites, label)
+    where = "every site" if issued.account.role == Role.ADMIN else ", ".join(issued.account.sites)
+    click.echo(f"added {issued.account.role.value} {issued.account.name} ({where})", err=True)
+    _token_lines(issued)
+
+
+@moderators.command("list")
+def list_moderators() -> None:
+    """Accounts, their role, sites and tokens (never a token's value)."""
+    found = accounts_usecase.list_accounts()
+    if not found:
+        click.echo("no moderator accounts (COMMENTS_ADMIN_TOKENS names act as admins)")
+    for account in found:
+        where = "every site" if account.role == Role.ADMIN else ", ".join(account.sites)
+        state = " (disabled)" if account.disabled else ""
+        click.echo(f"{account.name}: {account.role.value}{state}, {where}; last used {_when(account.last_used_at)}")
+        for token in account.tokens:
+            label = f" {token.label!r}" if token.label else ""
+            revoked = f", revoked {_when(token.revoked_at)}" if token.revoked_at else ""
+            click.echo(f"  token {token.id}{label}: created {_when(token.created_at)}, "
+                       f"last used {_when(token.last_used_at)}{revoked}")
+
+
+@moderators.command("token")
+@click.argument("name")
+@click.option("--label", help="A note on the token, e.g. where it is used.")
+def new_moderator_token(name: str, label: str | None) -> None:
+    """Print a new token for an account, once (its other tokens keep working)."""
+    with _account_errors():
+        issued = accounts_usecase.issue_token_named(name, label)
+    _token_lines(issued)
+
+
+@moderators.command("revoke")
+@click.argument("name", required=False)
+@click.option("--token-id", type=int, help="Revoke only this token of the account (see `list`).")
+@click.option("--token", "token_value", help="Revoke the token given (its value).")
+def revoke_moderator(name: str | None, token_id: int | None, token_value: str | None) -> None:
+    """Revoke every token of the account NAME, one of its tokens (--token-id), or the token
+    given (--token). Revoked tokens are refused from the next request on."""
+    with _account_errors():
+        if token_value is not None:
+            if name is not None or token_id is not None:
+                raise click.UsageError("--token stands alone")
+            account = accounts_usecase.revoke_token_value(token_value)
+            click.echo(f"revoked a token of {account.name}")
+            return
+        if name is None:
+            raise click.UsageError("name the account, or give --token")
+        if token_id is not None:
+            account = accounts_usecase.get_account_named(name)
+            accounts_usecase.revoke_token(account.id, token_id)
+            click.echo(f"revoked token {token_id} of {account.name}")
+            return
+        n = accounts_usecase.revoke_all(name)
+        click.echo(f"revoked {n} token{'' if n == 1 else 's'} of {name}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(stats)
     app.cli.add_command(demo_data)
@@ -293,3 +385,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(imports_group)
     app.cli.add_command(export)
     app.cli.add_command(webhooks_group)
+    app.cli.add_command(moderators)

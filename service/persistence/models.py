@@ -17,6 +17,8 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from ..domain import limits
+from ..domain.accounts import TOKEN_LABEL
+from ..domain.accounts import Role
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
 from ..domain.outbox import Delivery
@@ -24,7 +26,7 @@ from .base import Base
 from .base import utcnow
 
 
-def _values(enum_cls: type[Kind] | type[Status]) -> list[str]:
+def _values(enum_cls: type[Kind] | type[Status] | type[Role]) -> list[str]:
     return [member.value for member in enum_cls]
 
 
@@ -211,3 +213,47 @@ class WebhookEvent(Base):
 
     # Due events, oldest first (the worker's claim).
     __table_args__ = (Index("ix_webhook_event_due", "state", "next_attempt_at", "id"),)
+
+
+RoleType = Enum(Role, native_enum=False, values_callable=_values, length=16, name="role")
+
+
+class ModeratorAccount(Base):
+    """A named moderator: ``admin`` (every site) or ``moderator`` (the sites in
+    ``ModeratorSite``). The audit log's ``moderator`` column holds its name."""
+
+    __tablename__ = "moderator_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(limits.MODERATOR), unique=True)
+    role: Mapped[Role] = mapped_column(RoleType)
+    # A disabled account's tokens are refused; it is kept so its name stays taken.
+    disabled: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ModeratorSite(Base):
+    """A site a moderator account may see and decide."""
+
+    __tablename__ = "moderator_site"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("moderator_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class ModeratorToken(Base):
+    """An API token of an account, kept as its SHA-256 digest only (the token itself is
+    shown once, when it is made). Revoked tokens stay, so the list shows when."""
+
+    __tablename__ = "moderator_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("moderator_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(TOKEN_LABEL))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()

@@ -147,6 +147,15 @@ class ToxicityStatsOut(Schema):
 
 class MeOut(Schema):
     moderator = fields.String(required=True, metadata={"description": "The name the bearer token belongs to."})
+    role = fields.String(
+        required=True, metadata={"description": "`admin` (every site, sites and accounts) or `moderator`."}
+    )
+    sites = fields.List(
+        fields.String(),
+        allow_none=True,
+        required=True,
+        metadata={"description": "The sites a moderator may see; null for an admin (every site)."},
+    )
 
 
 class DecisionIn(Schema):

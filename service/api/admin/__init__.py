@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from .accounts import blp as accounts
 from .actions import blp as actions
 from .exports import blp as exports
 from .queue import blp as queue
 from .webhooks import blp as webhooks
 
-BLUEPRINTS = (queue, actions, webhooks, exports)
+BLUEPRINTS = (queue, actions, webhooks, exports, accounts)

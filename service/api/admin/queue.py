@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask import g
 
 from ...domain import automod
 from ...schemas.admin import EntryDetailOut
@@ -18,6 +17,7 @@ from ...usecases import read
 from ...usecases import stats
 from .. import http
 from .auth import admin_blueprint
+from .auth import principal
 
 blp = admin_blueprint("moderation-queue", "The moderation queue (moderators only).")
 
@@ -63,5 +63,8 @@ def get_toxicity_stats(args: dict[str, Any]) -> Any:
 @blp.route("/me", methods=["GET"])
 @blp.response(200, MeOut)
 def me() -> Any:
-    """Which moderator the bearer token belongs to (what /admin/ shows as signed in)."""
-    return {"moderator": g.moderator}
+    """Which moderator the bearer token belongs to (what /admin/ shows as signed in), its
+    role and the sites it may see."""
+    who = principal()
+    visible = who.visible_sites
+    return {"moderator": who.name, "role": who.role.value, "sites": None if visible is None else sorted(visible)}
