@@ -32,8 +32,8 @@ LAST_USED_EVERY = timedelta(minutes=1)
 # reserved, so no account can pass for them.
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@ -]*$")
 RESERVED_NAMES = frozenset({"auto-moderation", "author", "retention", "reader-reports", "import"})
-# A site id (slug), as the sites use it.
-SITE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# A site id (slug), as the sites use it (domain/sites.py).
+SITE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 TOKEN_LABEL = 80
 
 
