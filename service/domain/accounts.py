@@ -30,10 +30,10 @@ MAX_TOKEN_LENGTH = 256
 LAST_USED_EVERY = timedelta(minutes=1)
 # Account names: what the audit log shows. Names the service itself writes there are
 # reserved, so no account can pass for them.
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@ -]*$")
+NAME = re.compile(r"^[^\W_][\w.@' -]*\Z")
 RESERVED_NAMES = frozenset({"auto-moderation", "author", "retention", "reader-reports", "import"})
 # A site id (slug), as the sites use it (domain/sites.py).
-SITE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+SITE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
 TOKEN_LABEL = 80
 
 
@@ -74,7 +74,7 @@ def check_name(name: str) -> str:
     if not name or len(name) > limits.MODERATOR:
         raise AccountError(f"A name has 1 to {limits.MODERATOR} characters.")
     if not NAME.match(name):
-        raise AccountError("A name has letters, digits, spaces and . _ @ - and starts with a letter or digit.")
+        raise AccountError("A name has letters, digits, spaces and . _ @ ' - and starts with a letter or digit.")
     if name.lower() in RESERVED_NAMES:
         raise AccountError(f"The name {name!r} is the service's own in the audit log.")
     return name

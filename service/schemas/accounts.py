@@ -11,6 +11,7 @@ from marshmallow import validate
 from ..domain import accounts as rules
 from ..domain import limits
 from ..domain.accounts import Role
+from .fields import Text
 from .fields import utc_datetime
 
 SiteId = fields.String(validate=validate.Regexp(rules.SITE, error="Not a site id (a-z, 0-9 and -, at most 64)."))
@@ -45,10 +46,10 @@ class AccountsOut(Schema):
 
 
 class AccountIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=limits.MODERATOR))
+    name = Text(required=True, validate=validate.Length(min=1, max=limits.MODERATOR))
     role = fields.Enum(Role, by_value=True, required=True)
     sites = fields.List(SiteId, load_default=list, validate=Sites, metadata={"description": "For a moderator."})
-    label = fields.String(
+    label = Text(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=rules.TOKEN_LABEL),
@@ -63,7 +64,7 @@ class AccountPatchIn(Schema):
 
 
 class TokenIn(Schema):
-    label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=rules.TOKEN_LABEL))
+    label = Text(load_default=None, allow_none=True, validate=validate.Length(max=rules.TOKEN_LABEL))
 
 
 class IssuedTokenOut(TokenOut):

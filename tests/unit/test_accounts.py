@@ -34,6 +34,8 @@ def test_sites_of_an_account() -> None:
         (Role.MODERATOR, ["-north"]),
         (Role.MODERATOR, ["a" * 65]),
         (Role.MODERATOR, ["no/slash"]),
+        (Role.MODERATOR, ["north-"]),
+        (Role.MODERATOR, ["north\n"]),
     ):
         with pytest.raises(AccountError):
             accounts.check_sites(role, sites)
@@ -42,7 +44,8 @@ def test_sites_of_an_account() -> None:
 def test_names_of_accounts() -> None:
     assert accounts.check_name("  Ann Lee ") == "Ann Lee"
     assert accounts.check_name("night.desk@paper") == "night.desk@paper"
-    for bad in ("", " ", "x" * 81, "-dash", "a<b>", "auto-moderation", "Author", "retention"):
+    assert accounts.check_name("Jörg O'Brien") == "Jörg O'Brien"
+    for bad in ("", " ", "x" * 81, "-dash", "_x", "a<b>", "a\nb", "a\x00", "auto-moderation", "Author", "retention"):
         with pytest.raises(AccountError):
             accounts.check_name(bad)
 
