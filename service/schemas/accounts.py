@@ -14,7 +14,11 @@ from ..domain.accounts import Role
 from .fields import Text
 from .fields import utc_datetime
 
-SiteId = fields.String(validate=validate.Regexp(rules.SITE, error="Not a site id (a-z, 0-9 and -, at most 64)."))
+
+
+def site_id() -> fields.String:
+    return fields.String(validate=validate.Regexp(rules.SITE, error="Not a site id (a-z, 0-9 and -, at most 64)."))
+
 Sites = validate.Length(max=200)
 
 
@@ -48,7 +52,7 @@ class AccountsOut(Schema):
 class AccountIn(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=limits.MODERATOR))
     role = fields.Enum(Role, by_value=True, required=True)
-    sites = fields.List(SiteId, load_default=list, validate=Sites, metadata={"description": "For a moderator."})
+    sites = fields.List(site_id(), load_default=list, validate=Sites, metadata={"description": "For a moderator."})
     label = Text(
         load_default=None,
         allow_none=True,
@@ -59,7 +63,7 @@ class AccountIn(Schema):
 
 class AccountPatchIn(Schema):
     role = fields.Enum(Role, by_value=True)
-    sites = fields.List(SiteId, validate=Sites)
+    sites = fields.List(site_id(), validate=Sites)
     disabled = fields.Boolean(metadata={"description": "A disabled account's tokens are refused."})
 
 
