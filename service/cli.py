@@ -339,8 +339,10 @@ def list_moderators() -> None:
         for token in account.tokens:
             label = f" {token.label!r}" if token.label else ""
             revoked = f", revoked {_when(token.revoked_at)}" if token.revoked_at else ""
-            click.echo(f"  token {token.id}{label}: created {_when(token.created_at)}, "
-                       f"last used {_when(token.last_used_at)}{revoked}")
+            click.echo(
+                f"  token {token.id}{label}: created {_when(token.created_at)}, "
+                f"last used {_when(token.last_used_at)}{revoked}"
+            )
 
 
 @moderators.command("token")

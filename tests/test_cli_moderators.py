@@ -22,8 +22,21 @@ def me(app: Flask, token: str) -> tuple[int, object]:
 
 
 def test_add_prints_the_token_once_and_it_signs_in(app: Flask, runner: FlaskCliRunner) -> None:
-    added = runner.invoke(args=["moderators", "add", "Night desk", "--role", "moderator", "--site", "north",
-                                "--site", "south", "--label", "laptop"])
+    added = runner.invoke(
+        args=[
+            "moderators",
+            "add",
+            "Night desk",
+            "--role",
+            "moderator",
+            "--site",
+            "north",
+            "--site",
+            "south",
+            "--label",
+            "laptop",
+        ]
+    )
     assert added.exit_code == 0, added.output
     assert "added moderator Night desk (north, south)" in added.output
     token = token_of(added.output)
@@ -90,8 +103,12 @@ def test_token_and_revoke(app: Flask, runner: FlaskCliRunner) -> None:
     fresh = token_of(runner.invoke(args=["moderators", "token", "Mo"]).output)
     assert me(app, fresh)[0] == 200  # the account itself still stands
 
-    for args in (["revoke", "Nobody"], ["token", "Nobody"], ["revoke", "--token", "cmt_unknown"],
-                 ["revoke", "Mo", "--token-id", "999999"]):
+    for args in (
+        ["revoke", "Nobody"],
+        ["token", "Nobody"],
+        ["revoke", "--token", "cmt_unknown"],
+        ["revoke", "Mo", "--token-id", "999999"],
+    ):
         result = runner.invoke(args=["moderators", *args])
         assert result.exit_code == 1, (args, result.output)
     assert runner.invoke(args=["moderators", "revoke"]).exit_code == 2

@@ -238,9 +238,7 @@ class ModeratorSite(Base):
 
     __tablename__ = "moderator_site"
 
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("moderator_account.id", ondelete="CASCADE"), primary_key=True
-    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("moderator_account.id", ondelete="CASCADE"), primary_key=True)
     site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 

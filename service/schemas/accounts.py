@@ -15,9 +15,9 @@ from .fields import Text
 from .fields import utc_datetime
 
 
-
 def site_id() -> fields.String:
     return fields.String(validate=validate.Regexp(rules.SITE, error="Not a site id (a-z, 0-9 and -, at most 64)."))
+
 
 Sites = validate.Length(max=200)
 
@@ -26,9 +26,7 @@ class TokenOut(Schema):
     id = fields.Integer(required=True)
     label = fields.String(allow_none=True, required=True)
     created_at = utc_datetime(required=True)
-    last_used_at = utc_datetime(
-        allow_none=True, required=True, metadata={"description": "Updated at most once a minute."}
-    )
+    last_used_at = utc_datetime(allow_none=True, required=True)  # written at most once a minute
     revoked_at = utc_datetime(allow_none=True, required=True)
 
 

@@ -81,7 +81,11 @@ def test_an_admin_creates_an_account_and_its_token_is_shown_once(app: Flask, cli
 
 def test_an_admin_account_can_do_what_the_environments_admins_do(client: FlaskClient, api: Api) -> None:
     admin = bearer(create(client, name="Ada", role="admin")["token"]["token"])
-    assert client.get(f"{V1}/admin/me", headers=admin).get_json() == {"moderator": "Ada", "role": "admin", "sites": None}
+    assert client.get(f"{V1}/admin/me", headers=admin).get_json() == {
+        "moderator": "Ada",
+        "role": "admin",
+        "sites": None,
+    }
     made = create(client, headers=admin, name="Bo", role="moderator", sites=["default"])
     assert made["account"]["name"] == "Bo"
     entry = api.comment()["id"]
@@ -178,7 +182,11 @@ def test_role_and_sites_are_changed(client: FlaskClient) -> None:
 def test_an_admin_account_does_not_lock_itself_out(client: FlaskClient) -> None:
     made = create(client, name="Ada", role="admin")
     own, headers = made["account"]["id"], bearer(made["token"]["token"])
-    for method, body in (("PATCH", {"disabled": True}), ("PATCH", {"role": "moderator", "sites": ["x"]}), ("DELETE", None)):
+    for method, body in (
+        ("PATCH", {"disabled": True}),
+        ("PATCH", {"role": "moderator", "sites": ["x"]}),
+        ("DELETE", None),
+    ):
         response = client.open(f"{ACCOUNTS}/{own}", method=method, json=body, headers=headers)
         assert response.status_code == 409, (method, body)
     assert client.get(f"{V1}/admin/me", headers=headers).get_json()["role"] == "admin"
