@@ -56,6 +56,15 @@ def require_moderator() -> None:
     g.moderator = name
 
 
+def visible_sites() -> frozenset[str] | None:
+    """The sites the signed-in moderator may see and act on; ``None``: every site. Every
+    moderator of COMMENTS_ADMIN_TOKENS sees every site. Moderator accounts with sites of
+    their own set ``g.moderator_sites`` when they sign in: the admin views pass this to
+    the use cases, which answer another site's entry as not found."""
+    found: frozenset[str] | None = g.get("moderator_sites")
+    return found
+
+
 def admin_blueprint(name: str, description: str) -> Blueprint:
     blp = Blueprint(name, f"service.api.admin.{name}", url_prefix="/api/v1/admin", description=description)
     blp.before_request(require_moderator)

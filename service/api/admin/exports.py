@@ -11,6 +11,7 @@ from flask import stream_with_context
 from ...domain import emails
 from ...schemas.admin import ExportArgs
 from ...usecases import export
+from .. import sites
 from .auth import admin_blueprint
 
 blp = admin_blueprint("exports", "Entries as JSON Lines (moderators only).")
@@ -25,8 +26,10 @@ blp = admin_blueprint("exports", "Entries as JSON Lines (moderators only).")
     description="A header line, then one JSON object per entry (the format `flask --app wsgi import jsonl` reads).",
 )
 def export_entries(args: dict[str, Any]) -> Response:
-    """Export the entries of one email address (including the address) or of one article."""
-    lines = export.lines(args["article_id"], emails.canonical(args["email"]) if args["email"] else None)
+    """Export the entries of one email address (including the address), of one article or
+    of one site."""
+    site = sites.known(args["site"]) if args["site"] else None
+    lines = export.lines(args["article_id"], emails.canonical(args["email"]) if args["email"] else None, site)
     response = Response(stream_with_context(lines), mimetype="application/x-ndjson")
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Disposition"] = 'attachment; filename="entries.jsonl"'
