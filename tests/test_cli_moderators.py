@@ -21,7 +21,14 @@ def me(app: Flask, token: str) -> tuple[int, object]:
     return response.status_code, response.get_json()
 
 
+def add_sites(runner: FlaskCliRunner, *sites: str) -> None:
+    for site in sites:
+        result = runner.invoke(args=["sites", "add", site, "--name", site.title()])
+        assert result.exit_code == 0, result.output
+
+
 def test_add_prints_the_token_once_and_it_signs_in(app: Flask, runner: FlaskCliRunner) -> None:
+    add_sites(runner, "north", "south")
     added = runner.invoke(
         args=[
             "moderators",
@@ -58,11 +65,13 @@ def test_add_prints_the_token_once_and_it_signs_in(app: Flask, runner: FlaskCliR
 
 
 def test_bad_accounts_are_refused_with_one_line(app: Flask, runner: FlaskCliRunner) -> None:
+    add_sites(runner, "north")
     for args, message in (
         (["Mo", "--role", "moderator"], "A moderator needs at least one site."),
         (["Mo", "--role", "admin", "--site", "north"], "An admin sees every site"),
         (["Mo", "--site", "Not a slug"], "Not a site id"),
         (["auto-moderation", "--role", "admin"], "the service's own"),
+        (["Mo", "--site", "east"], "No site has the id 'east'."),
     ):
         result = runner.invoke(args=["moderators", "add", *args])
         assert result.exit_code == 1 and message in result.output, result.output
@@ -75,6 +84,7 @@ def test_bad_accounts_are_refused_with_one_line(app: Flask, runner: FlaskCliRunn
 
 
 def test_token_and_revoke(app: Flask, runner: FlaskCliRunner) -> None:
+    add_sites(runner, "north")
     assert "no moderator accounts" in runner.invoke(args=["moderators", "list"]).output
     first = token_of(runner.invoke(args=["moderators", "add", "Mo", "--site", "north"]).output)
     issued = runner.invoke(args=["moderators", "token", "Mo", "--label", "phone"])

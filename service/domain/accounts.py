@@ -18,6 +18,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from . import limits
+from .sites import is_valid_slug
 
 # A token is this prefix and 43 characters of URL-safe base64 (32 random bytes); the prefix
 # tells a leaked token apart in a secret scanner and in a support request.
@@ -32,8 +33,6 @@ LAST_USED_EVERY = timedelta(minutes=1)
 # reserved, so no account can pass for them.
 NAME = re.compile(r"^[^\W_][\w.@' -]*\Z")
 RESERVED_NAMES = frozenset({"auto-moderation", "author", "retention", "reader-reports", "import"})
-# A site id (slug), as the sites use it (domain/sites.py).
-SITE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
 TOKEN_LABEL = 80
 
 
@@ -84,7 +83,7 @@ def check_sites(role: Role, sites: Iterable[str]) -> frozenset[str]:
     """The sites of an account: a moderator has at least one; an admin sees every site,
     so listing some would mean nothing and is refused."""
     chosen = frozenset(s.strip() for s in sites)
-    bad = sorted(s for s in chosen if not SITE.match(s))
+    bad = sorted(s for s in chosen if not is_valid_slug(s))
     if bad:
         raise AccountError(f"Not a site id: {bad[0]!r} (a-z, 0-9 and -, at most 64).")
     if role == Role.MODERATOR and not chosen:

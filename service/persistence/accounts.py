@@ -15,9 +15,12 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from ..domain.moderation import Status
+from .models import Entry
 from .models import ModeratorAccount
 from .models import ModeratorSite
 from .models import ModeratorToken
+from .models import Site
 
 
 def signed_in(session: Session, token_hash: str) -> Any | None:
@@ -144,3 +147,22 @@ def revoke_tokens(session: Session, account_id: int, now: datetime) -> int:
         .values(revoked_at=now)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def existing_sites(session: Session, site_ids: Iterable[str]) -> set[str]:
+    """Which of these site ids have a ``site`` row."""
+    ids = sorted(set(site_ids))
+    return set(session.scalars(select(Site.id).where(Site.id.in_(ids)))) if ids else set()
+
+
+def pending_counts(session: Session, site_ids: Iterable[str], cap: int) -> dict[str, int]:
+    """Entries waiting for a moderator on each site, counted up to ``cap + 1`` only: each
+    count reads at most that many entries of the index of a site's queue
+    (``ix_entry_queue_site``), however long the queue is."""
+    found: dict[str, int] = {}
+    for site in site_ids:
+        waiting = (
+            select(Entry.id).where(Entry.site_id == site, Entry.status == Status.PENDING).limit(cap + 1).subquery()
+        )
+        found[site] = int(session.scalar(select(func.count()).select_from(waiting)) or 0)
+    return found

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import JSON
 from sqlalchemy import Enum
 from sqlalchemy import Float
 from sqlalchemy import ForeignKey
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from ..domain import limits
+from ..domain import sites
 from ..domain.accounts import TOKEN_LABEL
 from ..domain.accounts import Role
 from ..domain.moderation import Kind
@@ -34,12 +37,36 @@ StatusType = Enum(Status, native_enum=False, values_callable=_values, length=16,
 KindType = Enum(Kind, native_enum=False, values_callable=_values, length=16, name="kind")
 
 
+def site_column(**kwargs: Any) -> Mapped[str]:
+    """The site a row belongs to (``domain/sites.py``): rows older than sites belong to
+    the default one, which PostgreSQL adds as metadata only."""
+    return mapped_column(
+        String(sites.SLUG_MAX), default=sites.DEFAULT_SITE, server_default=sites.DEFAULT_SITE, **kwargs
+    )
+
+
+class Site(Base):
+    """A site (a publication) the service holds comments for. The default site needs no
+    row: without one, its settings are the deployment's (``COMMENTS_*``). ``settings``
+    holds only what was set for the site (``domain.sites.SiteSettings`` field names)."""
+
+    __tablename__ = "site"
+
+    id: Mapped[str] = mapped_column(String(sites.SLUG_MAX), primary_key=True)
+    name: Mapped[str] = mapped_column(String(sites.NAME_MAX))
+    origins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class Entry(Base):
     """A comment or a review: what the reader sent, and its sanitized HTML for the public."""
 
     __tablename__ = "entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = site_column()
     kind: Mapped[Kind] = mapped_column(KindType)
     article_id: Mapped[str] = mapped_column(String(128))
     status: Mapped[Status] = mapped_column(StatusType, default=Status.PENDING)
@@ -72,8 +99,10 @@ class Entry(Base):
     __table_args__ = (
         # Public reads: an article's approved top-level comments or reviews, in time order.
         # Partial, because neither database orders by the columns after an ``IS NULL``.
+        # Every index an article's reads or a site's queue use leads with the site.
         Index(
             "ix_entry_public",
+            "site_id",
             "article_id",
             "kind",
             "status",
@@ -89,18 +118,22 @@ class Entry(Base):
         # The moderation queue and its filters, oldest first.
         Index("ix_entry_queue", "status", "created_at", "id"),
         Index("ix_entry_queue_kind", "status", "kind", "created_at", "id"),
-        Index("ix_entry_queue_article", "article_id", "status", "created_at", "id"),
+        Index("ix_entry_queue_article", "site_id", "article_id", "status", "created_at", "id"),
+        # One site's queue (a moderator of some sites), oldest first or most toxic first.
+        Index("ix_entry_queue_site", "site_id", "status", "created_at", "id"),
+        Index("ix_entry_queue_site_toxicity", "site_id", "status", "toxicity", "id"),
         # The queue "most likely toxic first": scanned backwards (score, then id, descending),
         # the unknown scores (null) read apart; and the filter by score.
         Index("ix_entry_queue_toxicity", "status", "toxicity", "id"),
         # Repeated submissions of one client on one article; an author's record and erasure.
-        Index("ix_entry_client", "client_hash", "article_id", "created_at"),
+        Index("ix_entry_client", "site_id", "client_hash", "article_id", "created_at"),
         # The duplicate check: one probe for the same text, at any number of earlier entries.
-        Index("ix_entry_repeat", "client_hash", "article_id", "body_digest", "created_at"),
+        Index("ix_entry_repeat", "site_id", "client_hash", "article_id", "body_digest", "created_at"),
         Index("ix_entry_email", "email"),
         # One review per email address per article.
         Index(
             "uq_entry_review_email",
+            "site_id",
             "article_id",
             "email",
             unique=True,
@@ -117,6 +150,7 @@ class ModerationEvent(Base):
     __tablename__ = "moderation_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = site_column()
     entry_id: Mapped[int] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(16))
     from_status: Mapped[Status | None] = mapped_column(StatusType)
@@ -149,6 +183,7 @@ class ArticleStats(Base):
 
     __tablename__ = "article_stats"
 
+    site_id: Mapped[str] = site_column(primary_key=True)
     article_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     comments: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     reviews: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
@@ -170,6 +205,7 @@ class ArticlePage(Base):
 
     __tablename__ = "article_page"
 
+    site_id: Mapped[str] = site_column(primary_key=True)
     article_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     url: Mapped[str | None] = mapped_column(String(limits.PAGE_URL))
     title: Mapped[str | None] = mapped_column(String(limits.PAGE_TITLE))
@@ -200,6 +236,7 @@ class WebhookEvent(Base):
     __tablename__ = "webhook_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = site_column()  # whose webhook receives it
     event: Mapped[str] = mapped_column(String(32))
     entry_id: Mapped[int] = mapped_column(Integer, index=True)
     state: Mapped[Delivery] = mapped_column(DeliveryType, default=Delivery.PENDING)

@@ -12,12 +12,8 @@ from ..domain import accounts as rules
 from ..domain import limits
 from ..domain.accounts import Role
 from .fields import Text
+from .fields import site_id
 from .fields import utc_datetime
-
-
-def site_id() -> fields.String:
-    return fields.String(validate=validate.Regexp(rules.SITE, error="Not a site id (a-z, 0-9 and -, at most 64)."))
-
 
 Sites = validate.Length(max=200)
 
@@ -76,3 +72,14 @@ class IssuedTokenOut(TokenOut):
 class CreatedAccountOut(Schema):
     account = fields.Nested(AccountOut, required=True)
     token = fields.Nested(IssuedTokenOut, required=True)
+
+
+class SiteQueueOut(Schema):
+    site_id = fields.String(required=True)
+    name = fields.String(required=True)
+    pending = fields.Integer(required=True, metadata={"description": "Entries waiting, counted up to 999."})
+    more = fields.Boolean(required=True, metadata={"description": "More than `pending` wait."})
+
+
+class SiteQueuesOut(Schema):
+    items = fields.List(fields.Nested(SiteQueueOut), required=True)

@@ -15,6 +15,7 @@ from ..domain.accounts import Role
 from ..domain.errors import Conflict
 from ..domain.errors import Invalid
 from ..domain.errors import NotFound
+from ..domain.sites import DEFAULT_SITE
 from ..persistence import accounts as store
 from ..persistence.base import utcnow
 from ..persistence.database import Duplicate
@@ -94,6 +95,32 @@ def authenticate(token: str) -> Principal | None:
     return Principal(found.name, role, frozenset(sites), found.account_id)
 
 
+# -- what a moderator's site switcher shows -------------------------------------------------
+
+# Pending entries are counted up to this many per site (then "999+"), so a count never
+# reads a long queue.
+PENDING_CAP = 999
+
+
+@dataclass(frozen=True)
+class SiteQueue:
+    """A site a moderator may see, with how many entries wait there
+    (``schemas.accounts.SiteQueueOut``)."""
+
+    site_id: str
+    name: str
+    pending: int
+    more: bool
+
+
+def site_queues(sites: Iterable[tuple[str, str]]) -> list[SiteQueue]:
+    """Each of ``sites`` (id, name) with its pending count, at most ``PENDING_CAP``."""
+    chosen = list(sites)
+    with read_transaction() as session:
+        counts = store.pending_counts(session, [site for site, _ in chosen], PENDING_CAP)
+    return [SiteQueue(site, name, min(counts[site], PENDING_CAP), counts[site] > PENDING_CAP) for site, name in chosen]
+
+
 # -- reading ------------------------------------------------------------------------------
 
 
@@ -149,6 +176,15 @@ def _checked(role: Role, sites: Iterable[str]) -> frozenset[str]:
         raise Invalid(str(error), {"sites": str(error)}) from None
 
 
+def _existing(session: Session, sites: frozenset[str]) -> frozenset[str]:
+    """``sites`` if each names a site (the default site always does), else ``Invalid``."""
+    unknown = sorted(sites - {DEFAULT_SITE} - store.existing_sites(session, sites - {DEFAULT_SITE}))
+    if unknown:
+        message = f"No site has the id {unknown[0]!r}."
+        raise Invalid(message, {"sites": message})
+    return sites
+
+
 def _checked_name(name: str) -> str:
     try:
         return rules.check_name(name)
@@ -177,7 +213,7 @@ def create_account(name: str, role: Role, sites: Iterable[str], label: str | Non
         with write_transaction() as session:
             if store.name_taken(session, name):
                 raise Conflict(f"A moderator account is named {name!r} already.", {"name": "Taken."})
-            created = store.add_account(session, name, role, chosen)
+            created = store.add_account(session, name, role, _existing(session, chosen))
             value, token = _new_token(session, created.id, label)
             (view,) = _views(session, [created])
     except Duplicate:  # two requests for one name at once
@@ -217,7 +253,7 @@ def update_account(
         if disabled is not None:
             account.disabled = disabled
         account.updated_at = utcnow()
-        store.set_sites(session, account.id, chosen)
+        store.set_sites(session, account.id, _existing(session, chosen) if sites is not None else chosen)
         session.flush()
         return _views(session, [account])[0]
 

@@ -164,8 +164,19 @@ def test_disabled_and_deleted_accounts_are_refused(app: Flask, client: FlaskClie
     assert stored(app, ModeratorToken) == 0
 
 
+def add_sites(client: FlaskClient, *sites: str) -> None:
+    for site in sites:
+        response = client.post(f"{V1}/admin/sites", json={"id": site, "name": site.title()}, headers=ALICE)
+        assert response.status_code == 201, response.get_json()
+
+
 def test_role_and_sites_are_changed(client: FlaskClient) -> None:
+    add_sites(client, "north", "south", "east")
     account_id, token = moderator(client, sites=("north", "south"))
+    unknown = client.patch(f"{ACCOUNTS}/{account_id}", json={"sites": ["north", "west"]}, headers=ALICE)
+    assert unknown.status_code == 422 and unknown.get_json()["error"]["fields"] == {
+        "sites": "No site has the id 'west'."
+    }
     changed = client.patch(f"{ACCOUNTS}/{account_id}", json={"sites": ["south", "east"]}, headers=ALICE).get_json()
     assert changed["sites"] == ["east", "south"]
     assert client.get(f"{V1}/admin/me", headers=bearer(token)).get_json()["sites"] == ["east", "south"]
@@ -203,6 +214,7 @@ def test_an_admin_account_does_not_lock_itself_out(client: FlaskClient) -> None:
         ({"name": "Mo", "role": "moderator", "sites": []}, 422, "sites"),
         ({"name": "Mo", "role": "admin", "sites": ["default"]}, 422, "sites"),
         ({"name": "Mo", "role": "moderator", "sites": ["Not A Slug"]}, 422, "sites.0"),
+        ({"name": "Mo", "role": "moderator", "sites": ["nowhere"]}, 422, "sites"),
         ({"name": "Mo", "role": "moderator", "sites": "default"}, 422, "sites"),
         ({"name": "", "role": "admin"}, 422, "name"),
         ({"name": "x" * 81, "role": "admin"}, 422, "name"),

@@ -86,6 +86,13 @@ def principal() -> Principal:
     return who
 
 
+def visible_sites() -> frozenset[str] | None:
+    """The sites the signed-in moderator may see and act on; ``None``: every site (an
+    admin, and every name of COMMENTS_ADMIN_TOKENS). The admin views pass this to the use
+    cases, which answer another site's entry as not found."""
+    return principal().visible_sites
+
+
 def admin_blueprint(name: str, description: str, admins_only: bool = False) -> Blueprint:
     blp = Blueprint(name, f"service.api.admin.{name}", url_prefix="/api/v1/admin", description=description)
     blp.before_request(require_moderator)

@@ -1,12 +1,13 @@
 """moderator accounts: named accounts with a role, their sites, and hashed API tokens
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02 10:40:00
 
 Three new, empty tables; no existing table is touched, so the upgrade takes the same
 short time however many entries there are. COMMENTS_ADMIN_TOKENS keeps working beside
-them (its names act as admins).
+them (its names act as admins). ``moderator_site.site_id`` has no foreign key: the default
+site needs no ``site`` row (api/sites.py), and the use case checks that sites exist.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ import service.persistence.base  # noqa: F401  (UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
