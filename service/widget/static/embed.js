@@ -3,7 +3,7 @@
  *   <a data-comments-count="ARTICLE_ID"></a>
  *   <script src="https://comments.example.org/embed.js" async></script>
  * A site other than the default: data-comments-site="SITE" on the script (every widget and
- * badge of the page), or on an element (the widgets and badges inside it, or itself). */
+ * badge of the page), or on an element (the widgets and badges inside it, or itself).
  * No dependencies, no inline styles or eval: works under a strict Content-Security-Policy. */
 (function () {
   "use strict";

@@ -15,6 +15,13 @@ uniqueness of one review per address). ``article_stats`` and ``article_page`` ar
 swapped to it (``ADD PRIMARY KEY USING INDEX``) in one short statement. Every step may be
 run again after an interruption.
 
+Timed on PostgreSQL 15 with 1,000,000 comments (1.1 GB, filled with generate_series at
+revision 0006: ~100-character bodies, 20,000 articles with counters and pages, 5,000 client
+hashes, 250,000 audit events; the machine at a load of 13 to 21 on its cores): upgrade
+84 s, then 54 s on a second run, nearly all of it the seven concurrent index builds; a
+writer inserting an entry every 20 ms meanwhile made 1,589 inserts, the slowest 91 ms.
+Downgrade 31 s.
+
 Downgrade keeps the default site's counters and pages only; entries of other sites stay,
 and would count as the default site's.
 """
