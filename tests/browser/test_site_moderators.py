@@ -13,6 +13,7 @@ from .support import Service
 from .support import assert_clean
 from .support import axe_violations
 from .support import shot
+from .support import show_article
 from .support import sign_in
 
 
@@ -52,16 +53,17 @@ def test_an_admin_adds_a_site_moderator_who_sees_only_that_sites_queue(
     accounts.get_by_label(f"North Post {tag} ({north})").check()
     accounts.get_by_label("Token note").fill("night desk")
     accounts.get_by_role("button", name="Create account").click()
-    shown = accounts.get_by_label("New token")
+    shown = accounts.get_by_role("textbox", name="New token", exact=True)
     expect(shown).to_be_focused()
     token = shown.input_value()
     assert token.startswith("cmt_")
-    expect(accounts.get_by_role("heading", name=name)).to_be_visible()
+    expect(accounts.get_by_role("list", name="Accounts").get_by_role("heading", name=name)).to_be_visible()
     assert axe_violations(page) == []
     shot(page, "admin-accounts-token-shown-once")
     accounts.get_by_role("button", name="Done").click()
     expect(shown).to_be_hidden()
-    assert shown.input_value() == "" and token not in accounts.inner_text()  # shown once: gone from the page
+    # shown once: gone from the page
+    assert page.locator("#new-token-value").input_value() == "" and token not in accounts.inner_text()
 
     page.get_by_role("button", name="Sign out").click()
     page.keyboard.type(token)
@@ -76,6 +78,10 @@ def test_an_admin_adds_a_site_moderator_who_sees_only_that_sites_queue(
     expect(items.first.locator(".raw")).to_have_text(f"The ferry timetable ({tag}).")
     assert axe_violations(page) == []
     shot(page, "admin-site-moderator-queue")
+    show_article(page, "front-page")  # an article id of their site, not the default one's
+    expect(items).to_have_count(1)
+    expect(page.locator("#status")).to_have_text("1 pending entry on front-page.")
+    items.first.focus()
 
     page.keyboard.press("a")
     expect(page.get_by_text("Nothing is waiting. The queue is clear.")).to_be_visible()

@@ -134,7 +134,8 @@
     if (filters.article_id) q += "&article_id=" + encodeURIComponent(filters.article_id);
     if (filters.min_toxicity) q += "&min_toxicity=" + filters.min_toxicity;
     if (filters.order !== "oldest") q += "&order=" + filters.order;
-    if (filters.site) q += "&site=" + encodeURIComponent(filters.site);
+    var site = currentSite();
+    if (site) q += "&site=" + encodeURIComponent(site);
     return q + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
   }
   // What was shown stays until the new page arrives: a failed reload keeps it and says so.
@@ -183,6 +184,8 @@
       $("queue").removeAttribute("aria-busy");
     });
   }
+  // The site the queue shows: the one chosen, or a moderator's only site ("": all of them).
+  function currentSite() { return filters.site || (siteList.length === 1 ? siteList[0].site_id : ""); }
   function summary() {
     var n = live().length, noun = filters.kind || "entr";
     noun += n === 1 ? (filters.kind ? "" : "y") : filters.kind ? "s" : "ies";
@@ -452,8 +455,13 @@
       f.article_id.setAttribute("aria-invalid", "true");
       return say("An article id has 1 to 128 of A-Z a-z 0-9 . _ : ~ - and starts with a letter or digit.", true);
     }
+    // An article id belongs to one site: without a site chosen it is the default site's.
+    if (article && !filters.site && siteList.length > 1 && !siteList.some(function (x) { return x.site_id === "default"; })) {
+      f.article_id.setAttribute("aria-invalid", "true");
+      return say("Choose one of your sites above to filter by article.", true);
+    }
     f.article_id.removeAttribute("aria-invalid");
-    filters = { status: f.status.value, kind: f.kind.value, article_id: article, min_toxicity: f.min_toxicity.value, order: f.order.value };
+    filters = { status: f.status.value, kind: f.kind.value, article_id: article, min_toxicity: f.min_toxicity.value, order: f.order.value, site: filters.site };
     // Enter or "Show": go on to the entries; a changed select keeps focus.
     if (ev.submitter) document.activeElement.blur();
     reload(!!ev.submitter);
