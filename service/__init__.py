@@ -55,4 +55,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     cli.register(app)
     if app.config["EMBEDDED_DATABASE"]:
         migrating.upgrade_embedded(app)
+    api.sites.warm(app)
     return app

@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError
 
 from .domain import automod
 from .domain import limits
+from .domain import sites
 from .domain import webhooks
 from .domain import wordlists
 from .domain.moderation import Status
@@ -127,6 +128,20 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
     config.update(moderation_from_environ(environ))
     config.update(webhooks_from_environ(environ))
     return config
+
+
+def site_defaults(settings: Mapping[str, Any]) -> sites.SiteSettings:
+    """The default site's settings when it sets nothing: the deployment's ``COMMENTS_*``
+    (so a deployment without sites behaves as before). Other sites start from these too,
+    without the origins and the webhook (``SiteSettings.for_other_sites``)."""
+    return sites.SiteSettings(
+        policy=settings["MODERATION_POLICY"],
+        report_threshold=int(settings["REPORT_THRESHOLD"]),
+        cache_max_age=int(settings["CACHE_MAX_AGE"]),
+        webhook_url=settings.get("WEBHOOK_URL") or None,
+        webhook_secret=settings.get("WEBHOOK_SECRET") or None,
+        origins=tuple(settings.get("ALLOWED_ORIGINS") or ()),
+    )
 
 
 def toxicity_cache(settings: Mapping[str, Any], instance_path: str) -> Path:

@@ -44,6 +44,7 @@ CODES = {
 
 DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
     domain.NotFound: 404,
+    domain.SiteNotFound: 404,
     domain.Conflict: 409,
     domain.Invalid: 422,
     domain.Malformed: 400,

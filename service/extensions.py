@@ -95,7 +95,8 @@ def init_app(app: Flask) -> None:
     if origins:
         cors.init_app(
             app,
-            resources={r"/api/v1/(?!admin(/|$)).*": {"origins": origins}},
+            # The default site's paths; a site's own paths answer its origins (api/sites.py).
+            resources={r"/api/v1/(?!admin(/|$)|sites/).*": {"origins": origins}},
             expose_headers=["ETag", "Retry-After", "Location"],
             max_age=600,
             vary_header=False,  # api/http.py's common_headers adds Vary: Origin to every answer

@@ -17,7 +17,9 @@ from flask import request
 
 from ..domain import articles
 from ..domain.errors import Malformed
+from ..domain.sites import scoped
 from ..usecases import read
+from . import sites
 from .caching import response_cache
 
 # Changes whenever the shape of public responses changes, so old ETags stop matching.
@@ -92,7 +94,7 @@ def cursor_key() -> bytes:
 
 
 def _cache_control() -> str:
-    age = int(current_app.config["CACHE_MAX_AGE"])
+    age = sites.settings().cache_max_age
     return f"public, max-age={age}, s-maxage={age}, stale-while-revalidate={age}"
 
 
@@ -149,11 +151,13 @@ def cached_page(
     and ``cursor``, cached under the article's moderation version: ``build(article_id,
     limit, cursor)`` runs only when no cached body matches."""
     valid = article_id(raw_article_id)
+    site = sites.current_site()
     limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
     version = g.pop("first_page_version", None) if not args else None
     if version is None:
-        version = read.version(valid)
-    return cached_json(f"{kind}|{valid}|{version}|{limit}|{cursor}", lambda: build(valid, limit, cursor), cache=True)
+        version = read.version(valid, site)
+    validator = f"{kind}|{scoped(site, valid)}|{version}|{limit}|{cursor}"
+    return cached_json(validator, lambda: build(valid, limit, cursor), cache=True)
 
 
 def first_page_revalidated(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -170,8 +174,9 @@ def first_page_revalidated(kind: str) -> Callable[[Callable[..., Any]], Callable
             if request.query_string or not request.if_none_match:
                 return view(*args, **kwargs)
             valid = article_id(kwargs["article_id"])
-            version = read.version(valid)
-            _, etag = _tags(f"{kind}|{valid}|{version}|{read.clamp(None)}|None")
+            site = sites.current_site()
+            version = read.version(valid, site)
+            _, etag = _tags(f"{kind}|{scoped(site, valid)}|{version}|{read.clamp(None)}|None")
             if request.if_none_match.contains(etag):
                 return _not_modified(etag)
             g.first_page_version = version

@@ -16,6 +16,12 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class SiteNotFound(NotFound):
+    """A site id no site has (in a path, or a filter)."""
+
+    code = "site_not_found"
+
+
 class Conflict(DomainError):
     code = "conflict"
 

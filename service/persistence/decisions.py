@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -15,7 +16,9 @@ from .models import Entry
 from .models import ModerationEvent
 
 
-def last_decisions(session: Session, since: datetime, actor_not: str) -> Iterator[tuple[float | None, Status]]:
+def last_decisions(
+    session: Session, since: datetime, actor_not: str, sites: Collection[str] | None = None
+) -> Iterator[tuple[float | None, Status]]:
     """(toxicity score, status a moderator chose) of each entry a moderator decided since
     ``since``, its last such decision only. Decisions are approve, reject and spam events,
     which only moderators write (``actor_not``, the auto-moderation's name, is excluded all
@@ -31,12 +34,14 @@ def last_decisions(session: Session, since: datetime, actor_not: str) -> Iterato
         .group_by(ModerationEvent.entry_id)
         .subquery()
     )
-    rows = session.execute(
+    query = (
         select(Entry.toxicity, ModerationEvent.to_status)
         .select_from(last)
         .join(ModerationEvent, ModerationEvent.id == last.c.id)
         .join(Entry, Entry.id == ModerationEvent.entry_id)
-        .execution_options(yield_per=1000)
     )
+    if sites is not None:
+        query = query.where(Entry.site_id.in_(sorted(sites)))
+    rows = session.execute(query.execution_options(yield_per=1000))
     for score, status in rows:
         yield score, Status(status or Status.PENDING)  # never null: the query keeps decisions

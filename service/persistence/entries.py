@@ -4,6 +4,7 @@ lifts, and the pages of an export. The use case owns the session and the commit.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -22,16 +23,20 @@ from .models import Entry
 from .models import Report
 
 
-def statuses_of_email(session: Session, email: str) -> dict[Status, int]:
-    """How many entries of one (canonical) email address are in each status."""
-    rows = session.execute(select(Entry.status, func.count()).where(Entry.email == email).group_by(Entry.status))
+def statuses_of_email(session: Session, site: str, email: str) -> dict[Status, int]:
+    """How many entries of one (canonical) email address on ``site`` are in each status."""
+    rows = session.execute(
+        select(Entry.status, func.count()).where(Entry.email == email, Entry.site_id == site).group_by(Entry.status)
+    )
     return {status: n for status, n in rows}
 
 
-def has_review(session: Session, article_id: str, email: str) -> bool:
-    """Whether this (canonical) email address already reviewed the article."""
+def has_review(session: Session, site: str, article_id: str, email: str) -> bool:
+    """Whether this (canonical) email address already reviewed the article of ``site``."""
     found = session.scalar(
-        select(Entry.id).where(Entry.article_id == article_id, Entry.kind == Kind.REVIEW, Entry.email == email)
+        select(Entry.id).where(
+            Entry.site_id == site, Entry.article_id == article_id, Entry.kind == Kind.REVIEW, Entry.email == email
+        )
     )
     return found is not None
 
@@ -42,16 +47,20 @@ def has_report(session: Session, entry_id: int, client: str) -> bool:
     return found is not None
 
 
-def ids_of_email(session: Session, email: str) -> Sequence[int]:
-    """Every entry id of one (canonical) email address."""
-    return session.scalars(select(Entry.id).where(Entry.email == email)).all()
+def ids_of_email(session: Session, email: str, sites: Collection[str] | None = None) -> Sequence[int]:
+    """Every entry id of one (canonical) email address (on ``sites``; None: every site)."""
+    query = select(Entry.id).where(Entry.email == email)
+    if sites is not None:
+        query = query.where(Entry.site_id.in_(sorted(sites)))
+    return session.scalars(query).all()
 
 
-def refused_before(session: Session, cutoff: datetime) -> Sequence[int]:
-    """The ids of rejected and spam entries last changed before ``cutoff``."""
-    return session.scalars(
-        select(Entry.id).where(Entry.status.in_([Status.REJECTED, Status.SPAM]), Entry.updated_at < cutoff)
-    ).all()
+def refused_before(session: Session, cutoff: datetime, site: str | None = None) -> Sequence[int]:
+    """The ids of rejected and spam entries last changed before ``cutoff`` (of one site)."""
+    query = select(Entry.id).where(Entry.status.in_([Status.REJECTED, Status.SPAM]), Entry.updated_at < cutoff)
+    if site is not None:
+        query = query.where(Entry.site_id == site)
+    return session.scalars(query).all()
 
 
 def delete_entry(session: Session, entry: Entry) -> None:
@@ -78,10 +87,15 @@ def set_root(session: Session, root_id: int, members: list[int]) -> None:
 
 
 def export_page(
-    session: Session, after: int, limit: int, article_id: str | None = None, email: str | None = None
+    session: Session,
+    after: int,
+    limit: int,
+    article_id: str | None = None,
+    email: str | None = None,
+    site: str | None = None,
 ) -> list[tuple[Entry, str | None]]:
     """Up to ``limit`` entries with ids above ``after``, in id order, each with its parent's
-    origin; of one article or one (canonical) email address when given."""
+    origin; of one site, one article or one (canonical) email address when given."""
     parent = aliased(Entry)
     query = (
         select(Entry, parent.origin)
@@ -90,6 +104,8 @@ def export_page(
         .order_by(Entry.id)
         .limit(limit)
     )
+    if site is not None:
+        query = query.where(Entry.site_id == site)
     if article_id is not None:
         query = query.where(Entry.article_id == article_id)
     if email is not None:

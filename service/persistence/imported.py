@@ -23,24 +23,31 @@ def imported(session: Session, origins: list[str]) -> set[str]:
 
 
 def placed(session: Session, origin: str) -> Any:
-    """(article_id, created_at) of the entry with this origin, or None."""
-    return session.execute(select(Entry.article_id, Entry.created_at).where(Entry.origin == origin)).first()
+    """(site_id, article_id, created_at) of the entry with this origin, or None."""
+    return session.execute(
+        select(Entry.site_id, Entry.article_id, Entry.created_at).where(Entry.origin == origin)
+    ).first()
 
 
 def with_origin(session: Session, origin: str, legacy: str | None) -> Any:
-    """(id, root_id, article_id, kind) of the entry with ``origin``, else of the one with
-    its ``legacy`` origin, or None."""
+    """(id, root_id, site_id, article_id, kind) of the entry with ``origin``, else of the
+    one with its ``legacy`` origin, or None."""
     return session.execute(
-        select(Entry.id, Entry.root_id, Entry.article_id, Entry.kind)
+        select(Entry.id, Entry.root_id, Entry.site_id, Entry.article_id, Entry.kind)
         .where(Entry.origin.in_([origin, legacy] if legacy else [origin]))
         .order_by((Entry.origin == origin).desc())  # the current origin first
     ).first()
 
 
-def reviewers(session: Session, article_id: str, emails: list[str]) -> set[str]:
-    """Those of ``emails`` that already reviewed the article (keep the list short)."""
+def reviewers(session: Session, site: str, article_id: str, emails: list[str]) -> set[str]:
+    """Those of ``emails`` that already reviewed the article of ``site`` (keep the list short)."""
     found = session.scalars(
-        select(Entry.email).where(Entry.article_id == article_id, Entry.kind == Kind.REVIEW, Entry.email.in_(emails))
+        select(Entry.email).where(
+            Entry.site_id == site,
+            Entry.article_id == article_id,
+            Entry.kind == Kind.REVIEW,
+            Entry.email.in_(emails),
+        )
     )
     return {e for e in found if e}
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import JSON
 from sqlalchemy import Enum
 from sqlalchemy import Float
 from sqlalchemy import ForeignKey
@@ -17,6 +19,9 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from ..domain import limits
+from ..domain import sites
+from ..domain.accounts import TOKEN_LABEL
+from ..domain.accounts import Role
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
 from ..domain.outbox import Delivery
@@ -24,12 +29,35 @@ from .base import Base
 from .base import utcnow
 
 
-def _values(enum_cls: type[Kind] | type[Status]) -> list[str]:
+def _values(enum_cls: type[Kind] | type[Status] | type[Role]) -> list[str]:
     return [member.value for member in enum_cls]
 
 
 StatusType = Enum(Status, native_enum=False, values_callable=_values, length=16, name="status")
 KindType = Enum(Kind, native_enum=False, values_callable=_values, length=16, name="kind")
+
+
+def site_column(**kwargs: Any) -> Mapped[str]:
+    """The site a row belongs to (``domain/sites.py``): rows older than sites belong to
+    the default one, which PostgreSQL adds as metadata only."""
+    return mapped_column(
+        String(sites.SLUG_MAX), default=sites.DEFAULT_SITE, server_default=sites.DEFAULT_SITE, **kwargs
+    )
+
+
+class Site(Base):
+    """A site (a publication) the service holds comments for. The default site needs no
+    row: without one, its settings are the deployment's (``COMMENTS_*``). ``settings``
+    holds only what was set for the site (``domain.sites.SiteSettings`` field names)."""
+
+    __tablename__ = "site"
+
+    id: Mapped[str] = mapped_column(String(sites.SLUG_MAX), primary_key=True)
+    name: Mapped[str] = mapped_column(String(sites.NAME_MAX))
+    origins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Entry(Base):
@@ -38,6 +66,7 @@ class Entry(Base):
     __tablename__ = "entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = site_column()
     kind: Mapped[Kind] = mapped_column(KindType)
     article_id: Mapped[str] = mapped_column(String(128))
     status: Mapped[Status] = mapped_column(StatusType, default=Status.PENDING)
@@ -70,8 +99,10 @@ class Entry(Base):
     __table_args__ = (
         # Public reads: an article's approved top-level comments or reviews, in time order.
         # Partial, because neither database orders by the columns after an ``IS NULL``.
+        # Every index an article's reads or a site's queue use leads with the site.
         Index(
             "ix_entry_public",
+            "site_id",
             "article_id",
             "kind",
             "status",
@@ -87,18 +118,22 @@ class Entry(Base):
         # The moderation queue and its filters, oldest first.
         Index("ix_entry_queue", "status", "created_at", "id"),
         Index("ix_entry_queue_kind", "status", "kind", "created_at", "id"),
-        Index("ix_entry_queue_article", "article_id", "status", "created_at", "id"),
+        Index("ix_entry_queue_article", "site_id", "article_id", "status", "created_at", "id"),
+        # One site's queue (a moderator of some sites), oldest first or most toxic first.
+        Index("ix_entry_queue_site", "site_id", "status", "created_at", "id"),
+        Index("ix_entry_queue_site_toxicity", "site_id", "status", "toxicity", "id"),
         # The queue "most likely toxic first": scanned backwards (score, then id, descending),
         # the unknown scores (null) read apart; and the filter by score.
         Index("ix_entry_queue_toxicity", "status", "toxicity", "id"),
         # Repeated submissions of one client on one article; an author's record and erasure.
-        Index("ix_entry_client", "client_hash", "article_id", "created_at"),
+        Index("ix_entry_client", "site_id", "client_hash", "article_id", "created_at"),
         # The duplicate check: one probe for the same text, at any number of earlier entries.
-        Index("ix_entry_repeat", "client_hash", "article_id", "body_digest", "created_at"),
+        Index("ix_entry_repeat", "site_id", "client_hash", "article_id", "body_digest", "created_at"),
         Index("ix_entry_email", "email"),
         # One review per email address per article.
         Index(
             "uq_entry_review_email",
+            "site_id",
             "article_id",
             "email",
             unique=True,
@@ -115,6 +150,7 @@ class ModerationEvent(Base):
     __tablename__ = "moderation_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = site_column()
     entry_id: Mapped[int] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(16))
     from_status: Mapped[Status | None] = mapped_column(StatusType)
@@ -147,6 +183,7 @@ class ArticleStats(Base):
 
     __tablename__ = "article_stats"
 
+    site_id: Mapped[str] = site_column(primary_key=True)
     article_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     comments: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     reviews: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
@@ -168,6 +205,7 @@ class ArticlePage(Base):
 
     __tablename__ = "article_page"
 
+    site_id: Mapped[str] = site_column(primary_key=True)
     article_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     url: Mapped[str | None] = mapped_column(String(limits.PAGE_URL))
     title: Mapped[str | None] = mapped_column(String(limits.PAGE_TITLE))
@@ -198,6 +236,7 @@ class WebhookEvent(Base):
     __tablename__ = "webhook_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = site_column()  # whose webhook receives it
     event: Mapped[str] = mapped_column(String(32))
     entry_id: Mapped[int] = mapped_column(Integer, index=True)
     state: Mapped[Delivery] = mapped_column(DeliveryType, default=Delivery.PENDING)
@@ -211,3 +250,45 @@ class WebhookEvent(Base):
 
     # Due events, oldest first (the worker's claim).
     __table_args__ = (Index("ix_webhook_event_due", "state", "next_attempt_at", "id"),)
+
+
+RoleType = Enum(Role, native_enum=False, values_callable=_values, length=16, name="role")
+
+
+class ModeratorAccount(Base):
+    """A named moderator: ``admin`` (every site) or ``moderator`` (the sites in
+    ``ModeratorSite``). The audit log's ``moderator`` column holds its name."""
+
+    __tablename__ = "moderator_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(limits.MODERATOR), unique=True)
+    role: Mapped[Role] = mapped_column(RoleType)
+    # A disabled account's tokens are refused; it is kept so its name stays taken.
+    disabled: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ModeratorSite(Base):
+    """A site a moderator account may see and decide."""
+
+    __tablename__ = "moderator_site"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("moderator_account.id", ondelete="CASCADE"), primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class ModeratorToken(Base):
+    """An API token of an account, kept as its SHA-256 digest only (the token itself is
+    shown once, when it is made). Revoked tokens stay, so the list shows when."""
+
+    __tablename__ = "moderator_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("moderator_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(TOKEN_LABEL))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()

@@ -51,7 +51,7 @@ def emit(
     if name not in subscriptions.events:
         return
     session.flush()  # the entry's id and defaults
-    session.add(WebhookEvent(event=name, entry_id=entry.id, payload=json.dumps(snapshot(entry))))
+    session.add(WebhookEvent(site_id=entry.site_id, event=name, entry_id=entry.id, payload=json.dumps(snapshot(entry))))
 
 
 def due(session: Session, now: datetime, batch: int) -> list[WebhookEvent]:

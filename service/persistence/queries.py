@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import literal
@@ -27,6 +28,7 @@ from sqlalchemy.orm import aliased
 
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..domain.sites import DEFAULT_SITE
 from .base import utcnow
 from .models import ArticlePage
 from .models import ArticleStats
@@ -41,26 +43,26 @@ def lock_entry(session: Session, entry_id: int) -> Entry | None:
     return session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
 
 
-def lock_article(session: Session, article_id: str) -> None:
+def lock_article(session: Session, site: str, article_id: str) -> None:
     """Create the article's counters if needed, bump its version and hold its row lock, so
     counter changes of one article happen one transaction at a time."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(ArticleStats).values(article_id=article_id, version=1)
+    stmt = insert(ArticleStats).values(site_id=site, article_id=article_id, version=1)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[ArticleStats.article_id], set_={"version": ArticleStats.version + 1}
+        index_elements=[ArticleStats.site_id, ArticleStats.article_id], set_={"version": ArticleStats.version + 1}
     )
     session.execute(stmt)
 
 
-def remember_page(session: Session, article_id: str, url: str | None, title: str | None) -> None:
+def remember_page(session: Session, site: str, article_id: str, url: str | None, title: str | None) -> None:
     """Keep the URL and title the article was last read under (what the widget sent with a
     submission); a missing value keeps the one known before."""
     if url is None and title is None:
         return
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(ArticlePage).values(article_id=article_id, url=url, title=title, updated_at=utcnow())
+    stmt = insert(ArticlePage).values(site_id=site, article_id=article_id, url=url, title=title, updated_at=utcnow())
     stmt = stmt.on_conflict_do_update(
-        index_elements=[ArticlePage.article_id],
+        index_elements=[ArticlePage.site_id, ArticlePage.article_id],
         set_={
             "url": func.coalesce(stmt.excluded.url, ArticlePage.url),
             "title": func.coalesce(stmt.excluded.title, ArticlePage.title),
@@ -79,7 +81,11 @@ def add_to_counters(session: Session, entry: Entry, sign: int, comments: int = 1
     elif entry.kind == Kind.COMMENT:
         values["comments"] = ArticleStats.comments + sign * comments
     if values:
-        session.execute(update(ArticleStats).where(ArticleStats.article_id == entry.article_id).values(values))
+        session.execute(
+            update(ArticleStats)
+            .where(ArticleStats.site_id == entry.site_id, ArticleStats.article_id == entry.article_id)
+            .values(values)
+        )
 
 
 def move_counters(session: Session, entry: Entry, old: Status, new: Status) -> None:
@@ -131,43 +137,72 @@ def approved_descendants(session: Session, entry_id: int) -> int:
     return int(session.scalar(APPROVED_DESCENDANTS, {"start": entry_id}) or 0)
 
 
-def recount(session: Session, article_ids: Iterable[str] | None = None) -> int:
+def recount(session: Session, article_ids: Iterable[str] | None = None, site: str | None = None) -> int:
     """Recompute counters from the entries (repair, import, erasure); bumps each version.
-    Returns the number of articles written."""
+    ``article_ids`` are of ``site`` (the default site when not named); without ids, every
+    article of ``site``, or of every site. Returns the number of articles written."""
     ids = None if article_ids is None else list(article_ids)
-    scope = (lambda col: col.in_(ids)) if ids is not None else (lambda col: literal(True))
+    if ids is not None and site is None:
+        site = DEFAULT_SITE
+
+    def scope(site_col: Any, article_col: Any) -> ColumnElement[bool]:
+        clauses = []
+        if site is not None:
+            clauses.append(site_col == site)
+        if ids is not None:
+            clauses.append(article_col.in_(ids))
+        return and_(*clauses) if clauses else literal(True)
 
     vis = (
-        select(Entry.id, Entry.article_id)
-        .where(scope(Entry.article_id), Entry.kind == Kind.COMMENT, Entry.status == APPROVED, Entry.parent_id.is_(None))
+        select(Entry.id, Entry.site_id, Entry.article_id)
+        .where(
+            scope(Entry.site_id, Entry.article_id),
+            Entry.kind == Kind.COMMENT,
+            Entry.status == APPROVED,
+            Entry.parent_id.is_(None),
+        )
         .cte("vis", recursive=True)
     )
     e = aliased(Entry)
-    vis = vis.union_all(select(e.id, e.article_id).join(vis, e.parent_id == vis.c.id).where(e.status == APPROVED))
-    comments: dict[str, int] = dict(
-        session.execute(select(vis.c.article_id, func.count()).group_by(vis.c.article_id)).all()
+    vis = vis.union_all(
+        select(e.id, e.site_id, e.article_id).join(vis, e.parent_id == vis.c.id).where(e.status == APPROVED)
     )
+    comments: dict[tuple[str, str], int] = {
+        (s, a): n
+        for s, a, n in session.execute(
+            select(vis.c.site_id, vis.c.article_id, func.count()).group_by(vis.c.site_id, vis.c.article_id)
+        ).all()
+    }
 
-    histograms: dict[str, list[int]] = {}
+    histograms: dict[tuple[str, str], list[int]] = {}
     rows = session.execute(
-        select(Entry.article_id, Entry.rating, func.count())
-        .where(scope(Entry.article_id), Entry.kind == Kind.REVIEW, Entry.status == APPROVED)
-        .group_by(Entry.article_id, Entry.rating)
+        select(Entry.site_id, Entry.article_id, Entry.rating, func.count())
+        .where(scope(Entry.site_id, Entry.article_id), Entry.kind == Kind.REVIEW, Entry.status == APPROVED)
+        .group_by(Entry.site_id, Entry.article_id, Entry.rating)
     )
-    for article_id, rating, n in rows:
+    for site_id, article_id, rating, n in rows:
         if rating in (1, 2, 3, 4, 5):
-            histograms.setdefault(article_id, [0] * 5)[rating - 1] = n
+            histograms.setdefault((site_id, article_id), [0] * 5)[rating - 1] = n
 
-    known = set(session.scalars(select(ArticleStats.article_id).where(scope(ArticleStats.article_id))))
-    touched = known | set(comments) | set(histograms) | set(ids or ())
-    for article_id in touched:
-        lock_article(session, article_id)
-        h = histograms.get(article_id, [0] * 5)
+    known = {
+        (s, a)
+        for s, a in session.execute(
+            select(ArticleStats.site_id, ArticleStats.article_id).where(
+                scope(ArticleStats.site_id, ArticleStats.article_id)
+            )
+        )
+    }
+    asked = {(site or DEFAULT_SITE, a) for a in ids or ()}
+    touched = known | set(comments) | set(histograms) | asked
+    for key in sorted(touched):
+        site_id, article_id = key
+        lock_article(session, site_id, article_id)
+        h = histograms.get(key, [0] * 5)
         session.execute(
             update(ArticleStats)
-            .where(ArticleStats.article_id == article_id)
+            .where(ArticleStats.site_id == site_id, ArticleStats.article_id == article_id)
             .values(
-                comments=comments.get(article_id, 0),
+                comments=comments.get(key, 0),
                 reviews=sum(h),
                 **{f"rating_{i + 1}": n for i, n in enumerate(h)},
             )
@@ -177,6 +212,7 @@ def recount(session: Session, article_ids: Iterable[str] | None = None) -> int:
 
 def _repeats() -> Any:
     mine = (
+        Entry.site_id == bindparam("site"),
         Entry.client_hash == bindparam("client"),
         Entry.article_id == bindparam("article_id"),
         Entry.created_at > bindparam("since"),
@@ -190,10 +226,20 @@ def _repeats() -> Any:
 REPEATS = _repeats()
 
 
-def repeats(session: Session, client: str, article_id: str, digest: str, source: str, since: datetime) -> bool:
-    """Whether ``client`` sent the same text to ``article_id`` since ``since``: two probes
-    of ``ix_entry_repeat`` (client, article, digest, time), whatever the thread's size."""
-    params = {"client": client, "article_id": article_id, "since": since, "digest": digest, "source": source}
+def repeats(
+    session: Session, site: str, client: str, article_id: str, digest: str, source: str, since: datetime
+) -> bool:
+    """Whether ``client`` sent the same text to ``article_id`` of ``site`` since ``since``:
+    two probes of ``ix_entry_repeat`` (site, client, article, digest, time), whatever the
+    thread's size."""
+    params = {
+        "site": site,
+        "client": client,
+        "article_id": article_id,
+        "since": since,
+        "digest": digest,
+        "source": source,
+    }
     return bool(session.scalar(REPEATS, params))
 
 

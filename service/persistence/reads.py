@@ -4,6 +4,7 @@ its reports and history. Nothing here counts rows."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,9 +33,11 @@ APPROVED = Status.APPROVED
 # The hottest statements, built once: plain Core on the table's columns, so a request pays
 # for neither statement construction nor the ORM's entity loading (see bench/README.md).
 _stats = ArticleStats.__table__.c
-_VERSION = select(_stats.version).where(_stats.article_id == bindparam("article_id"))
+_VERSION = select(_stats.version).where(
+    _stats.site_id == bindparam("site"), _stats.article_id == bindparam("article_id")
+)
 _VERSIONS = select(_stats.article_id, _stats.version).where(
-    _stats.article_id.in_(bindparam("article_ids", expanding=True))
+    _stats.site_id == bindparam("site"), _stats.article_id.in_(bindparam("article_ids", expanding=True))
 )
 _COUNTS = select(
     _stats.article_id,
@@ -45,34 +48,40 @@ _COUNTS = select(
     _stats.rating_3,
     _stats.rating_4,
     _stats.rating_5,
-).where(_stats.article_id.in_(bindparam("article_ids", expanding=True)))
+).where(_stats.site_id == bindparam("site"), _stats.article_id.in_(bindparam("article_ids", expanding=True)))
 
 
-def version(article_id: str) -> int | None:
-    """The moderation version of one article; None before it has counters."""
-    rows = read_one(_VERSION, {"article_id": article_id})
+def version(site: str, article_id: str) -> int | None:
+    """The moderation version of one article of ``site``; None before it has counters."""
+    rows = read_one(_VERSION, {"site": site, "article_id": article_id})
     return int(rows[0][0]) if rows else None
 
 
-def versions(article_ids: Sequence[str]) -> dict[str, int]:
-    """The moderation versions of those articles that have counters."""
-    return {row[0]: row[1] for row in read_one(_VERSIONS, {"article_ids": list(article_ids)})}
+def versions(site: str, article_ids: Sequence[str]) -> dict[str, int]:
+    """The moderation versions of those articles of ``site`` that have counters."""
+    return {row[0]: row[1] for row in read_one(_VERSIONS, {"site": site, "article_ids": list(article_ids)})}
 
 
-def counter_rows(article_ids: Sequence[str]) -> dict[str, tuple[int, ...]]:
-    """(comments, reviews, ratings 1 to 5) of those articles that have counters."""
-    return {row[0]: tuple(row[1:]) for row in read_one(_COUNTS, {"article_ids": list(article_ids)})}
+def counter_rows(site: str, article_ids: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    """(comments, reviews, ratings 1 to 5) of those articles of ``site`` that have counters."""
+    return {row[0]: tuple(row[1:]) for row in read_one(_COUNTS, {"site": site, "article_ids": list(article_ids)})}
 
 
 # -- public lists -----------------------------------------------------------------------
 
 
-def thread_roots(session: Session, article_id: str, limit: int, after: Position | None) -> Sequence[Any]:
+def thread_roots(session: Session, site: str, article_id: str, limit: int, after: Position | None) -> Sequence[Any]:
     """Up to ``limit`` approved top-level comments after ``after``, oldest first."""
     c = Entry
     query = (
         select(c.id, c.author, c.body_html, c.created_at, c.parent_id)
-        .where(c.article_id == article_id, c.kind == Kind.COMMENT, c.status == APPROVED, c.parent_id.is_(None))
+        .where(
+            c.site_id == site,
+            c.article_id == article_id,
+            c.kind == Kind.COMMENT,
+            c.status == APPROVED,
+            c.parent_id.is_(None),
+        )
         .order_by(c.created_at, c.id)
         .limit(limit)
     )
@@ -94,12 +103,18 @@ def thread_replies(session: Session, root_ids: list[int]) -> list[Any]:
     )
 
 
-def reviews(session: Session, article_id: str, limit: int, after: Position | None) -> Sequence[Any]:
+def reviews(session: Session, site: str, article_id: str, limit: int, after: Position | None) -> Sequence[Any]:
     """Up to ``limit`` approved reviews after ``after``, newest first."""
     c = Entry
     query = (
         select(c.id, c.author, c.body_html, c.created_at, c.rating, c.title)
-        .where(c.article_id == article_id, c.kind == Kind.REVIEW, c.status == APPROVED, c.parent_id.is_(None))
+        .where(
+            c.site_id == site,
+            c.article_id == article_id,
+            c.kind == Kind.REVIEW,
+            c.status == APPROVED,
+            c.parent_id.is_(None),
+        )
         .order_by(c.created_at.desc(), c.id.desc())
         .limit(limit)
     )
@@ -124,7 +139,7 @@ _REPORTS = (
 )
 _pages = ArticlePage.__table__.c
 _entries = Entry.__table__.c
-_PAGES = select(_pages.article_id, _pages.url, _pages.title).where(
+_PAGES = select(_pages.site_id, _pages.article_id, _pages.url, _pages.title).where(
     _pages.article_id.in_(bindparam("article_ids", expanding=True))
 )
 _PARENTS = select(_entries.id, _entries.author, _entries.body_html).where(
@@ -158,9 +173,11 @@ def reports_of(session: Session, ids: list[int]) -> dict[int, list[Any]]:
     return found
 
 
-def pages_of(session: Session, article_ids: list[str]) -> dict[str, Any]:
-    """The known page (rows of article_id, url, title) of each of ``article_ids``."""
-    return {row.article_id: row for row in session.execute(_PAGES, {"article_ids": article_ids})}
+def pages_of(session: Session, articles: Collection[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    """The known page (rows of site_id, article_id, url, title) of each (site, article)."""
+    ids = sorted({article_id for _, article_id in articles})
+    rows = session.execute(_PAGES, {"article_ids": ids})
+    return {(row.site_id, row.article_id): row for row in rows if (row.site_id, row.article_id) in articles}
 
 
 def parents_of(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
@@ -185,11 +202,14 @@ def queue(
     after: Position | None,
     min_toxicity: float | None = None,
     most_toxic_first: bool = False,
+    sites: Collection[str] | None = None,
 ) -> Sequence[Entry]:
     """Up to ``limit`` entries of one status after ``after``, oldest first (or most likely
-    toxic first); of one kind, one article, with open reports only, or scored at least
-    ``min_toxicity`` (unknown scores never pass), if asked."""
+    toxic first); of some sites (``None``: all), of one kind, one article, with open
+    reports only, or scored at least ``min_toxicity`` (unknown scores never pass), if asked."""
     query = select(Entry).where(Entry.status == status)
+    if sites is not None:
+        query = query.where(Entry.site_id.in_(sorted(sites)))
     if kind:
         query = query.where(Entry.kind == kind)
     if article_id:

@@ -22,15 +22,23 @@ from .fields import Text
 from .fields import article_id
 from .fields import email
 from .fields import entry_id
+from .fields import site_id
 from .fields import utc_datetime
 
 Reason = validate.Length(max=1000)
 
 
 class QueueArgs(PageArgs):
+    site = site_id(
+        load_default=None,
+        metadata={"description": "Only this site's entries (default: every site the moderator may see)."},
+    )
     status = fields.Enum(Status, by_value=True, load_default=Status.PENDING)
     kind = fields.Enum(Kind, by_value=True, load_default=None)
-    article_id = article_id(load_default=None)
+    article_id = article_id(
+        load_default=None,
+        metadata={"description": "Only this article's entries (of `site`; default: the default site)."},
+    )
     reported = fields.Boolean(
         load_default=False, metadata={"description": "Only entries with reports no moderator has seen yet."}
     )
@@ -114,6 +122,7 @@ class EntryDetailOut(QueueItemOut):
 
 
 class ToxicityStatsArgs(Schema):
+    site = site_id(load_default=None, metadata={"description": "Only this site's entries (default: every site)."})
     days = fields.Integer(
         load_default=30, validate=validate.Range(min=1, max=3660), metadata={"description": "The last N days."}
     )
@@ -147,6 +156,15 @@ class ToxicityStatsOut(Schema):
 
 class MeOut(Schema):
     moderator = fields.String(required=True, metadata={"description": "The name the bearer token belongs to."})
+    role = fields.String(
+        required=True, metadata={"description": "`admin` (every site, sites and accounts) or `moderator`."}
+    )
+    sites = fields.List(
+        fields.String(),
+        allow_none=True,
+        required=True,
+        metadata={"description": "The sites a moderator may see; null for an admin (every site)."},
+    )
 
 
 class DecisionIn(Schema):
@@ -195,10 +213,16 @@ class ErasureOut(Schema):
 
 class ExportArgs(Schema):
     email = email(load_default=None, metadata={"description": "Every entry of this address."})
-    article_id = article_id(load_default=None)
+    article_id = article_id(load_default=None, metadata={"description": "Every entry of this article (of `site`)."})
+    site = site_id(
+        load_default=None,
+        metadata={"description": "Every entry of this site, or with `article_id` or `email`, of those its own."},
+    )
 
     @validates_schema
     def one_scope(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("site") is not None and (data.get("email") is None or data.get("article_id") is None):
+            return
         if (data.get("email") is None) == (data.get("article_id") is None):
             raise ValidationError("Give either email or article_id.", "email")
 

@@ -24,8 +24,9 @@ ArticleIdValidator = validate.Regexp(
 )
 
 
-def article_id(**kwargs: object) -> fields.String:
-    return fields.String(validate=ArticleIdValidator, metadata={"example": "news-2026-11-28-storm"}, **kwargs)  # type: ignore[arg-type]
+def article_id(**kwargs: Any) -> fields.String:
+    metadata = {"example": "news-2026-11-28-storm", **kwargs.pop("metadata", {})}
+    return fields.String(validate=ArticleIdValidator, metadata=metadata, **kwargs)
 
 
 class Text(fields.String):
@@ -46,6 +47,18 @@ def email(**kwargs: Any) -> fields.Email:
     """An email address with nothing a database cannot store (controls, lone surrogates)."""
     validators: list[Callable[[Any], Any]] = [validate.Length(max=limits.EMAIL), _storable]
     return fields.Email(validate=validators, **kwargs)
+
+
+SiteIdValidator = validate.Regexp(
+    r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z",
+    error="1 to 64 characters of a-z 0-9 -, not starting or ending with -.",
+)
+
+
+def site_id(**kwargs: Any) -> fields.String:
+    """A site's id (``domain/sites.py``)."""
+    metadata = {"example": "daily-bugle", **kwargs.pop("metadata", {})}
+    return fields.String(validate=SiteIdValidator, metadata=metadata, **kwargs)
 
 
 def entry_id(**kwargs: Any) -> fields.Integer:

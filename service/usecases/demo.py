@@ -14,6 +14,7 @@ from typing import Any
 from ..domain import sanitizing
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..domain.sites import DEFAULT_SITE
 from ..persistence import entries
 from ..persistence import queries
 from ..persistence.base import utcnow
@@ -204,7 +205,13 @@ def _review(rating: int, rng: random.Random) -> dict[str, Any]:
 
 
 def fill(
-    articles: int, comments: int, reviews: int, pending: int, seed: int = 1, titles: Mapping[str, str] | None = None
+    articles: int,
+    comments: int,
+    reviews: int,
+    pending: int,
+    seed: int = 1,
+    titles: Mapping[str, str] | None = None,
+    site: str = DEFAULT_SITE,
 ) -> Filled:
     """Entries on the articles ``demo-1`` to ``demo-<articles>`` (the demo site's five by
     default), every one on an article that exists; ``titles`` names their pages for the
@@ -234,6 +241,7 @@ def fill(
             rows.append(
                 {
                     "id": n,
+                    "site_id": site,
                     "kind": kind,
                     "article_id": article_id,
                     "status": status,
@@ -288,8 +296,8 @@ def fill(
         flush()
         for article_id, title in (titles or {}).items():
             if article_id in article_ids:
-                queries.remember_page(session, article_id, None, title)
+                queries.remember_page(session, site, article_id, None, title)
         queries.after_bulk_insert(session)
-        queries.recount(session, article_ids)
+        queries.recount(session, article_ids, site)
         queries.refresh_statistics(session)
     return Filled(articles, comments, reviews, pending, time.monotonic() - started)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from ..domain import emails
+from ..domain.sites import DEFAULT_SITE
 from ..integrations import jsonl
 from ..persistence import entries as stored
 from ..persistence.base import utcnow
@@ -22,12 +23,15 @@ class Exported(NamedTuple):
     parent_origin: str | None
 
 
-def entries(article_id: str | None = None, email: str | None = None) -> Iterator[Exported]:
+def entries(article_id: str | None = None, email: str | None = None, site: str | None = None) -> Iterator[Exported]:
+    """Every entry (of one site, one article of it, or one email address), in id order."""
+    if article_id is not None and site is None:
+        site = DEFAULT_SITE
     canonical = emails.canonical(email) if email is not None else None
     after = 0
     while True:
         with read_transaction() as session:  # no snapshot or connection held between pages
-            page = [Exported(*row) for row in stored.export_page(session, after, PAGE, article_id, canonical)]
+            page = [Exported(*row) for row in stored.export_page(session, after, PAGE, article_id, canonical, site)]
             session.expunge_all()
         yield from page
         if len(page) < PAGE:
@@ -35,9 +39,9 @@ def entries(article_id: str | None = None, email: str | None = None) -> Iterator
         after = page[-1].entry.id
 
 
-def lines(article_id: str | None = None, email: str | None = None) -> Iterator[str]:
+def lines(article_id: str | None = None, email: str | None = None, site: str | None = None) -> Iterator[str]:
     """The header line, then one line per entry, each ending in a newline."""
-    scope = {k: v for k, v in (("article_id", article_id), ("email", email)) if v is not None}
+    scope = {k: v for k, v in (("site", site), ("article_id", article_id), ("email", email)) if v is not None}
     yield jsonl.header(utcnow(), scope) + "\n"
-    for row in entries(article_id, email):
+    for row in entries(article_id, email, site):
         yield jsonl.line(exports.line(row.entry, row.parent_origin)) + "\n"

@@ -42,6 +42,7 @@ from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
 from ..domain.moderation import transition
+from ..domain.sites import DEFAULT_SITE
 from ..integrations.articles import ArticleRule
 from ..integrations.records import Gone
 from ..integrations.records import MalformedInput
@@ -278,8 +279,11 @@ def _chunks(values: list[str]) -> Iterator[list[str]]:
 class _Article:
     """Stage 2 for one article, inside its transaction."""
 
-    def __init__(self, session: Session, spool: Spool, source: str, summary: Summary, now: datetime) -> None:
+    def __init__(
+        self, session: Session, spool: Spool, source: str, summary: Summary, now: datetime, site: str = DEFAULT_SITE
+    ) -> None:
         self.session, self.spool, self.source, self.summary, self.now = session, spool, source, summary, now
+        self.site = site
         self.known: dict[str, tuple[int, int | None] | None] = {}
 
     def _imported(self, origins: list[str]) -> set[str]:
@@ -300,6 +304,7 @@ class _Article:
             found = imported.placed(self.session, legacy)
             same = found is None or (
                 found.article_id == row.article_id
+                and found.site_id == self.site
                 and found.created_at.replace(tzinfo=None) == datetime.fromisoformat(row.created_at).replace(tzinfo=None)
             )
             if same:  # imported by an earlier version (or since erased: never brought back)
@@ -311,7 +316,12 @@ class _Article:
         if origin not in self.known:
             legacy = self.spool.old_origin(origin)
             found = imported.with_origin(self.session, origin, legacy)
-            ok = found is not None and found.article_id == article_id and found.kind == Kind.COMMENT
+            ok = (
+                found is not None
+                and found.site_id == self.site
+                and found.article_id == article_id
+                and found.kind == Kind.COMMENT
+            )
             self.known[origin] = (found.id, found.root_id) if ok and found else None
         return self.known[origin]
 
@@ -338,7 +348,7 @@ class _Article:
             return set()
         taken: set[str] = set()
         for chunk in _chunks(list(set(emails))):
-            taken.update(imported.reviewers(self.session, article_id, chunk))
+            taken.update(imported.reviewers(self.session, self.site, article_id, chunk))
         refused = set()
         for r in rows:
             if r.kind == Kind.REVIEW.value and r.email:
@@ -374,7 +384,7 @@ class _Article:
                 self.summary.promoted += 1
                 ready = [oldest]
                 children = defaultdict(list, {k: v for k, v in children.items() if v})
-        queries.recount(self.session, [article_id])
+        queries.recount(self.session, [article_id], self.site)
         return len(fresh)
 
     def _insert(
@@ -392,6 +402,7 @@ class _Article:
             roots.append(root_id)
             values.append(
                 {
+                    "site_id": self.site,
                     "kind": Kind(r.kind),
                     "article_id": r.article_id,
                     "status": Status(r.status),
@@ -420,6 +431,7 @@ class _Article:
             self.session,
             [
                 {
+                    "site_id": self.site,
                     "entry_id": entry_id,
                     "action": Action.IMPORT.value,
                     "from_status": None,
@@ -434,14 +446,20 @@ class _Article:
         )
 
 
-def write_from(spool: Spool, source: str, summary: Summary, advance: Callable[[int], None] = lambda n: None) -> None:
-    """Stage 2: one transaction per article."""
+def write_from(
+    spool: Spool,
+    source: str,
+    summary: Summary,
+    advance: Callable[[int], None] = lambda n: None,
+    site: str = DEFAULT_SITE,
+) -> None:
+    """Stage 2: one transaction per article (of ``site``)."""
     now = utcnow()
     for article_id in spool.articles():
         rows = spool.rows(article_id)
         try:
             with _transaction(summary.dry_run) as session:
-                if _Article(session, spool, source, summary, now).write(article_id, rows):
+                if _Article(session, spool, source, summary, now, site).write(article_id, rows):
                     summary.articles += 1
         except StorageError as error:
             cause = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
@@ -473,6 +491,7 @@ def run(
     dry_run: bool,
     progress: Progress,
     total: int | None = None,
+    site: str = DEFAULT_SITE,
 ) -> Summary:
     """A whole import: read every record into the spool (stage 1; malformed input stops it
     with nothing written), then write it one article at a time (stage 2). ``progress(total,
@@ -482,5 +501,5 @@ def run(
         with progress(total, "reading") as advance:
             read_into(spool, read(advance), rule, summary)
         with progress(spool.count(), "checking" if dry_run else "importing") as advance:
-            write_from(spool, source.split()[0].lower(), summary, advance)
+            write_from(spool, source.split()[0].lower(), summary, advance, site)
     return summary

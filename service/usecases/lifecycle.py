@@ -50,11 +50,12 @@ def change_status(
         session.add(entry)
         session.flush()  # the entry's id, for the counters and the audit event
     if old is not None or is_public(target):
-        queries.lock_article(session, entry.article_id)
+        queries.lock_article(session, entry.site_id, entry.article_id)
         queries.move_counters(session, entry, old or Status.PENDING, target)
     entry.status = target
     session.add(
         ModerationEvent(
+            site_id=entry.site_id,
             entry_id=entry.id,
             action=change.action.value,
             from_status=old,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +16,7 @@ from ..domain.errors import NotFound
 from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..domain.sites import DEFAULT_SITE
 from ..persistence import entries
 from ..persistence import outbox
 from ..persistence import queries
@@ -33,25 +35,38 @@ AUTHOR = "author"
 RETENTION = "retention"
 
 
-def _get_locked(session: Session, entry_id: int) -> Entry:
+def _get_locked(session: Session, entry_id: int, sites: read.Visibility = None) -> Entry:
+    """The entry, row-locked; one of a site the moderator may not see (``sites``) is
+    ``NotFound`` exactly like an unknown id."""
     entry = queries.lock_entry(session, entry_id)
-    if entry is None:
+    if entry is None or not read.visible(sites, entry.site_id):
         raise NotFound("No entry has this id.")
     return entry
 
 
-def decide(entry_id: int, decision: Change, webhooks: outbox.Subscriptions = outbox.NONE) -> Entry:
+# The webhook subscriptions of each site (``api/sites.py``), or one set for every site.
+Webhooks = outbox.Subscriptions | Callable[[str], outbox.Subscriptions]
+
+
+def _subscriptions(webhooks: Webhooks, site: str) -> outbox.Subscriptions:
+    return webhooks if isinstance(webhooks, outbox.Subscriptions) else webhooks(site)
+
+
+def decide(entry_id: int, decision: Change, webhooks: Webhooks = outbox.NONE, sites: read.Visibility = None) -> Entry:
     """Move one entry to the status of ``decision.action``; repeating its status changes
-    nothing but clears the reports a moderator has now seen."""
+    nothing but clears the reports a moderator has now seen. ``sites``: the sites the
+    moderator may act on (``None``: every site)."""
     with write_transaction(autoflush=False) as session:
-        return _decide_locked(session, entry_id, decision, webhooks)
+        return _decide_locked(session, entry_id, decision, webhooks, sites)
 
 
-def decide_and_show(entry_id: int, decision: Change, webhooks: outbox.Subscriptions) -> read.Moderated:
+def decide_and_show(
+    entry_id: int, decision: Change, webhooks: Webhooks, sites: read.Visibility = None
+) -> read.Moderated:
     """``decide``, then the entry as the moderator sees it now: one use case, one
     transaction per moderation request."""
     with write_transaction(autoflush=False) as session:
-        entry = _decide_locked(session, entry_id, decision, webhooks)
+        entry = _decide_locked(session, entry_id, decision, webhooks, sites)
         session.flush()
         return read.detail_of(entry)
 
@@ -66,13 +81,15 @@ class Outcome:
     error: DomainError | None = None
 
 
-def decide_each(ids: Iterable[int], decision: Change, webhooks: outbox.Subscriptions) -> list[Outcome]:
+def decide_each(
+    ids: Iterable[int], decision: Change, webhooks: Webhooks = outbox.NONE, sites: read.Visibility = None
+) -> list[Outcome]:
     """``decide`` for each id, each in a transaction of its own: one id failing (unknown,
-    or a move the state machine refuses) leaves the others decided."""
+    of another site, or a move the state machine refuses) leaves the others decided."""
     outcomes = []
     for entry_id in ids:
         try:
-            entry = decide(entry_id, decision, webhooks)
+            entry = decide(entry_id, decision, webhooks, sites)
         except DomainError as exc:
             outcomes.append(Outcome(entry_id, error=exc))
         else:
@@ -80,55 +97,60 @@ def decide_each(ids: Iterable[int], decision: Change, webhooks: outbox.Subscript
     return outcomes
 
 
-def _decide_locked(session: Session, entry_id: int, decision: Change, webhooks: outbox.Subscriptions) -> Entry:
-    entry = _get_locked(session, entry_id)
+def _decide_locked(
+    session: Session, entry_id: int, decision: Change, webhooks: Webhooks, sites: read.Visibility
+) -> Entry:
+    entry = _get_locked(session, entry_id, sites)
     entry.open_reports = 0
-    change_status(session, entry, decision, webhooks)
+    change_status(session, entry, decision, _subscriptions(webhooks, entry.site_id))
     return entry
 
 
-def erase(entry_id: int, moderator: str) -> None:
+def erase(entry_id: int, moderator: str, sites: read.Visibility = None) -> None:
     """Delete an entry and its personal data. Its replies move up to its parent; the audit
     log keeps that it was erased, by whom, and nothing of what it said."""
     with write_transaction() as session:
-        _erase_locked(session, _get_locked(session, entry_id), moderator)
+        _erase_locked(session, _get_locked(session, entry_id, sites), moderator)
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def withdraw(entry_id: int, edit_token: str) -> None:
-    """The author takes an entry back with the token its submission returned. An unknown
-    id and a wrong token are the same 404, so that nobody learns which ids exist."""
+def withdraw(entry_id: int, edit_token: str, site: str = DEFAULT_SITE) -> None:
+    """The author takes an entry of ``site`` back with the token its submission returned.
+    An unknown id, another site's and a wrong token are the same 404, so that nobody
+    learns which ids exist."""
     offered = token_hash(edit_token)
     with write_transaction() as session:
         entry = queries.lock_entry(session, entry_id)
-        if entry is None or not hmac.compare_digest(entry.edit_token_hash or "", offered):
+        if entry is None or entry.site_id != site or not hmac.compare_digest(entry.edit_token_hash or "", offered):
             raise NotFound("No entry has this id and edit token.")
         _erase_locked(session, entry, AUTHOR)
 
 
-def erase_author(email: str, moderator: str) -> list[int]:
-    """Erase every entry of one email address (a data-erasure request)."""
+def erase_author(email: str, moderator: str, sites: read.Visibility = None) -> list[int]:
+    """Erase every entry of one email address (a data-erasure request), on the sites the
+    moderator may see."""
     with read_transaction() as session:
-        ids = entries.ids_of_email(session, emails.canonical(email))
-    return _erase_each(ids, moderator)
+        ids = entries.ids_of_email(session, emails.canonical(email), sites)
+    return _erase_each(ids, moderator, sites)
 
 
-def purge(older_than: timedelta) -> list[int]:
-    """Erase rejected and spam entries decided longer ago than ``older_than``."""
+def purge(older_than: timedelta, site: str | None = None) -> list[int]:
+    """Erase rejected and spam entries decided longer ago than ``older_than`` (of one site,
+    or of every site)."""
     cutoff = utcnow() - older_than
     with read_transaction() as session:
-        ids = entries.refused_before(session, cutoff)
+        ids = entries.refused_before(session, cutoff, site)
     return _erase_each(ids, RETENTION)
 
 
-def _erase_each(ids: Iterable[int], moderator: str) -> list[int]:
+def _erase_each(ids: Iterable[int], moderator: str, sites: read.Visibility = None) -> list[int]:
     erased = []
     for entry_id in ids:
         try:
-            erase(entry_id, moderator)
+            erase(entry_id, moderator, sites)
         except NotFound:
             continue  # erased meanwhile
         erased.append(entry_id)
@@ -136,11 +158,12 @@ def _erase_each(ids: Iterable[int], moderator: str) -> list[int]:
 
 
 def _erase_locked(session: Session, entry: Entry, moderator: str) -> None:
-    queries.lock_article(session, entry.article_id)
+    queries.lock_article(session, entry.site_id, entry.article_id)
     if entry.kind == Kind.COMMENT:
         _lift_replies(session, entry)
     session.add(
         ModerationEvent(
+            site_id=entry.site_id,
             entry_id=entry.id,
             action=Action.ERASE.value,
             from_status=entry.status,
@@ -148,8 +171,9 @@ def _erase_locked(session: Session, entry: Entry, moderator: str) -> None:
             moderator=moderator,
         )
     )
+    site_id, article_id = entry.site_id, entry.article_id
     entries.delete_entry(session, entry)
-    queries.recount(session, [entry.article_id])
+    queries.recount(session, [article_id], site_id)
 
 
 def _lift_replies(session: Session, entry: Entry) -> None:

@@ -14,14 +14,19 @@ from ..domain import cursors
 from ..domain import ratings
 from ..domain.errors import Malformed
 from ..domain.errors import NotFound
+from ..domain.errors import SiteNotFound
 from ..domain.moderation import Kind
 from ..domain.moderation import QueueOrder
 from ..domain.moderation import Status
+from ..domain.sites import DEFAULT_SITE
+from ..domain.sites import scoped
 from ..persistence import reads
 from ..persistence.database import session
 from ..persistence.models import Entry
 
 MAX_LIMIT = 200
+# The sites a moderator may see: ``None`` is every site (an admin).
+Visibility = frozenset[str] | None
 APPROVED = Status.APPROVED
 
 
@@ -70,14 +75,14 @@ def _next(key: bytes, scope: str, rows: Sequence[Any], limit: int) -> str | None
 # -- counters ---------------------------------------------------------------------------
 
 
-def version(article_id: str) -> int:
+def version(article_id: str, site: str = DEFAULT_SITE) -> int:
     """The moderation version of one article (0 before anything was published)."""
-    return reads.version(article_id) or 0
+    return reads.version(site, article_id) or 0
 
 
-def versions(article_ids: Sequence[str]) -> dict[str, int]:
+def versions(article_ids: Sequence[str], site: str = DEFAULT_SITE) -> dict[str, int]:
     """The moderation version of each article (0 before anything was published)."""
-    found = reads.versions(article_ids)
+    found = reads.versions(site, article_ids)
     return {a: found.get(a, 0) for a in article_ids}
 
 
@@ -98,30 +103,30 @@ class Counts:
         return cls(article_id, row[0], row[1], ratings.summarize(row[2:7]))
 
 
-def count_rows(article_ids: Sequence[str]) -> dict[str, tuple[int, ...]]:
-    """The counters of up to 100 articles in one statement: (comments, reviews, ratings 1
-    to 5). Articles without counters are missing."""
-    return reads.counter_rows(article_ids)
+def count_rows(article_ids: Sequence[str], site: str = DEFAULT_SITE) -> dict[str, tuple[int, ...]]:
+    """The counters of up to 100 articles of ``site`` in one statement: (comments, reviews,
+    ratings 1 to 5). Articles without counters are missing."""
+    return reads.counter_rows(site, article_ids)
 
 
-def counts(article_ids: Sequence[str]) -> dict[str, Counts]:
+def counts(article_ids: Sequence[str], site: str = DEFAULT_SITE) -> dict[str, Counts]:
     """Counts of up to 100 articles in one query."""
-    found = count_rows(article_ids)
+    found = count_rows(article_ids, site)
     return {a: Counts.of(a, found.get(a)) for a in article_ids}
 
 
-def rating_summary(article_id: str) -> dict[str, Any]:
-    return counts([article_id])[article_id].rating.as_dict()
+def rating_summary(article_id: str, site: str = DEFAULT_SITE) -> dict[str, Any]:
+    return counts([article_id], site)[article_id].rating.as_dict()
 
 
 # -- public lists -----------------------------------------------------------------------
 
 
-def thread(key: bytes, article_id: str, limit: int, cursor: str | None) -> Page:
+def thread(key: bytes, article_id: str, limit: int, cursor: str | None, site: str = DEFAULT_SITE) -> Page:
     """Approved top-level comments, oldest first, each with its approved replies nested."""
-    scope = f"comments:{article_id}"
+    scope = f"comments:{scoped(site, article_id)}"
     after = _position(key, scope, cursor)
-    roots = reads.thread_roots(session(), article_id, limit + 1, after)
+    roots = reads.thread_roots(session(), site, article_id, limit + 1, after)
     page = roots[:limit]
     items = [Comment.of(r) for r in page]
     nodes = {node.id: node for node in items}
@@ -137,11 +142,11 @@ def thread(key: bytes, article_id: str, limit: int, cursor: str | None) -> Page:
     return Page(items, _next(key, scope, roots, limit))
 
 
-def reviews(key: bytes, article_id: str, limit: int, cursor: str | None) -> Page:
+def reviews(key: bytes, article_id: str, limit: int, cursor: str | None, site: str = DEFAULT_SITE) -> Page:
     """Approved reviews, newest first."""
-    scope = f"reviews:{article_id}"
+    scope = f"reviews:{scoped(site, article_id)}"
     after = _position(key, scope, cursor)
-    rows = reads.reviews(session(), article_id, limit + 1, after)
+    rows = reads.reviews(session(), site, article_id, limit + 1, after)
     return Page(rows[:limit], _next(key, scope, rows, limit))
 
 
@@ -175,7 +180,7 @@ def _moderation_view(entries: Sequence[Entry], history: dict[int, int] | None = 
     history already, none for pages or parents nobody needs)."""
     ids = [e.id for e in entries]
     reports: dict[int, list[Any]] = {}
-    pages: dict[str, Any] = {}
+    pages: dict[tuple[str, str], Any] = {}
     parents: dict[int, dict[str, str]] = {}
     if ids:
         if history is None:
@@ -183,14 +188,14 @@ def _moderation_view(entries: Sequence[Entry], history: dict[int, int] | None = 
         reported = [e.id for e in entries if e.report_count]  # report_count counts every report
         if reported:
             reports = reads.reports_of(session(), reported)
-        pages = reads.pages_of(session(), sorted({e.article_id for e in entries}))
+        pages = reads.pages_of(session(), {(e.site_id, e.article_id) for e in entries})
         parent_ids = sorted({e.parent_id for e in entries if e.parent_id is not None})
         if parent_ids:
             parents = reads.parents_of(session(), parent_ids)
     history = history or {}
     views = []
     for e in entries:
-        page = pages.get(e.article_id)
+        page = pages.get((e.site_id, e.article_id))
         views.append(
             Moderated(
                 e,
@@ -214,16 +219,33 @@ def queue(
     reported: bool = False,
     min_toxicity: float | None = None,
     order: QueueOrder = QueueOrder.OLDEST,
+    sites: Visibility = None,
+    site: str | None = None,
 ) -> Page:
     """The moderation queue, oldest first or most likely toxic first; ``min_toxicity``
-    keeps the entries scored at least that (unknown scores never pass)."""
+    keeps the entries scored at least that (unknown scores never pass). ``sites`` are the
+    sites the moderator may see (``None``: all); ``site`` narrows to one of them (another
+    is ``NotFound``). ``article_id`` is an article of ``site`` (the default site when not
+    named)."""
+    chosen = _chosen(sites, site, article_id)
     scope = f"queue:{status.value}:{kind.value if kind else ''}:{article_id or ''}:{int(reported)}"
     if min_toxicity is not None or order != QueueOrder.OLDEST:
         scope += f":{order.value}:{'' if min_toxicity is None else repr(min_toxicity)}"
+    if chosen is not None:
+        scope += ":" + ",".join(sorted(chosen))
     after = _position(key, scope, cursor)
     if order == QueueOrder.TOXICITY:
         ranked = reads.queue(
-            session(), status, kind, article_id, reported, limit + 1, after, min_toxicity, most_toxic_first=True
+            session(),
+            status,
+            kind,
+            article_id,
+            reported,
+            limit + 1,
+            after,
+            min_toxicity,
+            most_toxic_first=True,
+            sites=chosen,
         )
         page = ranked[:limit]
         last = page[-1] if len(ranked) > limit else None
@@ -231,13 +253,31 @@ def queue(
             cursors.encode(key, scope, cursors.Position(last.created_at, last.id, last.toxicity)) if last else None
         )
         return Page(_moderation_view(page), next_cursor)
-    rows = reads.queue(session(), status, kind, article_id, reported, limit + 1, after, min_toxicity)
+    rows = reads.queue(session(), status, kind, article_id, reported, limit + 1, after, min_toxicity, sites=chosen)
     return Page(_moderation_view(rows[:limit]), _next(key, scope, rows, limit))
 
 
-def entry_detail(entry_id: int) -> Moderated:
+def _chosen(sites: Visibility, site: str | None, article_id: str | None) -> frozenset[str] | None:
+    """The sites a queue shows: ``site`` if the moderator may see it, else all they may."""
+    if article_id is not None and site is None:
+        site = DEFAULT_SITE
+    if site is None:
+        return sites
+    if not visible(sites, site):
+        raise SiteNotFound("No site has this id.")
+    return frozenset({site})
+
+
+def visible(sites: Visibility, site: str) -> bool:
+    """Whether a moderator who may see ``sites`` (``None``: every site) may see ``site``."""
+    return sites is None or site in sites
+
+
+def entry_detail(entry_id: int, sites: Visibility = None) -> Moderated:
+    """One entry as a moderator sees it; an entry of a site the moderator may not see is
+    ``NotFound`` like an unknown id."""
     entry = reads.entry(session(), entry_id)
-    if entry is None:
+    if entry is None or not visible(sites, entry.site_id):
         raise NotFound("No entry has this id.")
     return detail_of(entry)
 

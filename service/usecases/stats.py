@@ -15,10 +15,11 @@ from ..persistence.database import write_transaction
 from .submit import AUTO_MODERATION
 
 
-def rebuild(article_ids: list[str] | None = None) -> int:
-    """Recompute counters from the entries; returns how many articles were written."""
+def rebuild(article_ids: list[str] | None = None, site: str | None = None) -> int:
+    """Recompute counters from the entries (of ``site``'s articles, or of every site's);
+    returns how many articles were written."""
     with write_transaction() as session:
-        return queries.recount(session, article_ids)
+        return queries.recount(session, article_ids, site)
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,15 @@ class ToxicityStats:
     recall: float | None
 
 
-def toxicity(days: int, threshold: float | None) -> ToxicityStats:
+def toxicity(days: int, threshold: float | None, sites: frozenset[str] | None = None) -> ToxicityStats:
     """Precision and recall of "score at or over ``threshold``" against the last decision a
     moderator made on each entry in the last ``days`` days. Without a threshold (the hold
-    rule off, none asked) only the counts of decided and unscored entries mean anything."""
+    rule off, none asked) only the counts of decided and unscored entries mean anything.
+    ``sites``: the entries of those sites only (``None``: every site)."""
     scored: list[tuple[float, bool]] = []
     decided = 0
     with read_transaction() as session:
-        for score, status in decisions.last_decisions(session, utcnow() - timedelta(days=days), AUTO_MODERATION):
+        for score, status in decisions.last_decisions(session, utcnow() - timedelta(days=days), AUTO_MODERATION, sites):
             decided += 1
             if score is not None:
                 scored.append((score, status != Status.APPROVED))

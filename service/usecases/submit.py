@@ -19,6 +19,7 @@ from ..domain.errors import NotFound
 from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
+from ..domain.sites import DEFAULT_SITE
 from ..persistence import entries
 from ..persistence import outbox
 from ..persistence import queries
@@ -49,6 +50,7 @@ class Intake:
     honeypot: str | None = None
     webhooks: outbox.Subscriptions = outbox.NONE
     scorer: Callable[[str], float | None] | None = None
+    site: str = DEFAULT_SITE  # whose article it is; ``policy`` and ``webhooks`` are that site's
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,9 @@ class Page:
     url: str | None = None
     title: str | None = None
 
-    def remember(self, session: Session, article_id: str) -> None:
+    def remember(self, session: Session, site: str, article_id: str) -> None:
         title = sanitizing.plain_text(self.title) if self.title else None
-        queries.remember_page(session, article_id, self.url or None, title or None)
+        queries.remember_page(session, site, article_id, self.url or None, title or None)
 
 
 NO_PAGE = Page()
@@ -128,20 +130,20 @@ def _refuse_repeats(session: Session, article_id: str, text: Text, intake: Intak
     if intake.client is None:
         return
     since = utcnow() - DUPLICATE_WINDOW
-    if queries.repeats(session, intake.client, article_id, text.body_digest, text.body_source, since):
+    if queries.repeats(session, intake.site, intake.client, article_id, text.body_digest, text.body_source, since):
         raise Conflict("You have already posted this text here.", {"body": "Already posted."})
 
 
-def _record(session: Session, email: str | None, policy: automod.Policy) -> tuple[int, int]:
-    """How many of the author's earlier entries were approved, and how many refused."""
-    if email is None or not policy.trusted_after:
+def _record(session: Session, email: str | None, intake: Intake) -> tuple[int, int]:
+    """How many of the author's earlier entries on the site were approved, and how many refused."""
+    if email is None or not intake.policy.trusted_after:
         return 0, 0
-    counts = entries.statuses_of_email(session, email)
+    counts = entries.statuses_of_email(session, intake.site, email)
     return counts.get(Status.APPROVED, 0), counts.get(Status.REJECTED, 0) + counts.get(Status.SPAM, 0)
 
 
 def _store(session: Session, entry: Entry, text: Text, intake: Intake) -> Accepted:
-    approved, refused = _record(session, entry.email, intake.policy)
+    approved, refused = _record(session, entry.email, intake)
     verdict = automod.decide(
         automod.Submission(
             text.author,
@@ -181,6 +183,7 @@ def submit_comment(
             parent = session.get(Entry, parent_id)
             if (
                 parent is None
+                or parent.site_id != intake.site
                 or parent.kind != Kind.COMMENT
                 or parent.article_id != article_id
                 or parent.status != Status.APPROVED
@@ -192,6 +195,7 @@ def submit_comment(
             root_id = parent.root_id or parent.id
         _refuse_repeats(session, article_id, text, intake)
         entry = Entry(
+            site_id=intake.site,
             kind=Kind.COMMENT,
             article_id=article_id,
             parent_id=parent_id,
@@ -202,7 +206,7 @@ def submit_comment(
             body_html=text.body_html,
         )
         accepted = _store(session, entry, text, intake)
-        page.remember(session, article_id)
+        page.remember(session, intake.site, article_id)
     return accepted
 
 
@@ -224,10 +228,11 @@ def submit_review(
     )
     try:
         with write_transaction(autoflush=False) as session:
-            if email is not None and entries.has_review(session, article_id, email):
+            if email is not None and entries.has_review(session, intake.site, article_id, email):
                 raise duplicate
             _refuse_repeats(session, article_id, text, intake)
             entry = Entry(
+                site_id=intake.site,
                 kind=Kind.REVIEW,
                 article_id=article_id,
                 author=text.author,
@@ -238,7 +243,7 @@ def submit_review(
                 title=text.title,
             )
             accepted = _store(session, entry, text, intake)
-            page.remember(session, article_id)
+            page.remember(session, intake.site, article_id)
     except Duplicate:
         raise duplicate from None  # a concurrent review by the same address won the race
     return accepted
@@ -250,12 +255,14 @@ def report(
     client: str | None,
     threshold: int,
     webhooks: outbox.Subscriptions = outbox.NONE,
+    site: str = DEFAULT_SITE,
 ) -> None:
-    """A reader flags a published entry; one report per client and entry counts. At
-    ``threshold`` open reports the entry goes back to the queue until a moderator decides."""
+    """A reader flags a published entry of ``site``; one report per client and entry
+    counts. At ``threshold`` open reports the entry goes back to the queue until a
+    moderator decides."""
     with write_transaction() as session:
         entry = queries.lock_entry(session, entry_id)
-        if entry is None or entry.status != Status.APPROVED:
+        if entry is None or entry.site_id != site or entry.status != Status.APPROVED:
             raise NotFound("No published entry has this id.")
         if client is not None and entries.has_report(session, entry_id, client):
             return  # already counted: reporting twice changes nothing

@@ -26,6 +26,7 @@ from ..domain import webhooks
 from ..domain.errors import Conflict
 from ..domain.errors import NotFound
 from ..domain.outbox import Delivery
+from ..domain.sites import DEFAULT_SITE
 from ..persistence import outbox
 from ..persistence.base import utcnow
 from ..persistence.database import UNAVAILABLE
@@ -76,6 +77,13 @@ class Claimed:
     event: str
     attempts: int
     body: bytes
+    site: str = DEFAULT_SITE
+
+
+# Each site's receiver (``None``: the site has none); without one, every event goes to the
+# deployment's COMMENTS_WEBHOOK_URL.
+Targets = Callable[[str], Settings | None]
+NO_RECEIVER = "the site has no webhook URL"
 
 
 @dataclass
@@ -130,7 +138,7 @@ def claim(settings: Settings, batch: int = BATCH) -> tuple[list[Claimed], int]:
                 continue
             event.attempts += 1
             event.next_attempt_at = now + lease
-            claimed.append(Claimed(event.id, event.event, event.attempts, body_of(event)))
+            claimed.append(Claimed(event.id, event.event, event.attempts, body_of(event), event.site_id))
     return claimed, dropped
 
 
@@ -183,20 +191,28 @@ def record(settings: Settings, outcomes: list[tuple[Claimed, int | None, str | N
                 tally.retrying += 1
             if error is not None:
                 log.warning(
-                    "webhook event %s (%s) to %s, attempt %s: %s",
+                    "webhook event %s (%s) of site %s, attempt %s: %s",
                     claimed.id,
                     claimed.event,
-                    endpoint(settings.url),
+                    claimed.site,
                     claimed.attempts,
                     error,
                 )
 
 
-def deliver_due(settings: Settings, batch: int = BATCH) -> Tally:
-    """One round: claim, POST, record. Returns what happened to each claimed event."""
+def _post_to(settings: Settings, targets: Targets | None, claimed: Claimed) -> tuple[int | None, str | None]:
+    target = targets(claimed.site) if targets is not None else settings
+    if target is None:
+        return None, NO_RECEIVER
+    return post(target, claimed)
+
+
+def deliver_due(settings: Settings, batch: int = BATCH, targets: Targets | None = None) -> Tally:
+    """One round: claim, POST (each event to its site's receiver, with ``targets``),
+    record. Returns what happened to each claimed event."""
     claimed, dropped = claim(settings, batch)
     tally = Tally(dropped=dropped)
-    outcomes = [(c, *post(settings, c)) for c in claimed]
+    outcomes = [(c, *_post_to(settings, targets, c)) for c in claimed]
     if outcomes:
         record(settings, outcomes, tally)
     return tally
@@ -215,6 +231,7 @@ def run(
     interval: float = 1.0,
     batch: int = BATCH,
     should_stop: Callable[[], bool] = lambda: False,
+    targets: Targets | None = None,
 ) -> Tally:
     """Deliver until stopped; with ``once``, until nothing is due any more (each event is
     tried at most once per run: a failure is due again only after its backoff)."""
@@ -225,7 +242,7 @@ def run(
             if time.monotonic() - pruned_at > PRUNE_EVERY:
                 prune()
                 pruned_at = time.monotonic()
-            tally = deliver_due(settings, batch)
+            tally = deliver_due(settings, batch, targets)
         except UNAVAILABLE as error:
             if once:
                 raise

@@ -70,6 +70,11 @@ def test_a_reply_in_the_queue_carries_its_parent(api: Api) -> None:
 
 
 def test_me_names_the_signed_in_moderator(client: FlaskClient) -> None:
-    assert client.get(f"{V1}/admin/me", headers=ALICE).get_json() == {"moderator": "alice"}
-    assert client.get(f"{V1}/admin/me", headers=BOB).get_json() == {"moderator": "bob"}
+    # (and, since moderator accounts, their role and sites: COMMENTS_ADMIN_TOKENS names are admins)
+    assert client.get(f"{V1}/admin/me", headers=ALICE).get_json() == {
+        "moderator": "alice",
+        "role": "admin",
+        "sites": None,
+    }
+    assert client.get(f"{V1}/admin/me", headers=BOB).get_json()["moderator"] == "bob"
     assert client.get(f"{V1}/admin/me").status_code == 401

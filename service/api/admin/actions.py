@@ -17,8 +17,9 @@ from ...schemas.admin import RejectIn
 from ...usecases import moderate
 from ...usecases import read
 from ...usecases.lifecycle import Change
-from ..public.intake import webhooks
+from .. import sites
 from .auth import admin_blueprint
+from .auth import visible_sites
 
 blp = admin_blueprint("moderation", "Moderation decisions (moderators only).")
 
@@ -27,7 +28,7 @@ def _decide(entry_id: int, action: Action, data: dict[str, Any] | None) -> read.
     data = data or {}
     code = data.get("code")
     decision = Change(action, g.moderator, code.value if code else None, data.get("reason"))
-    return moderate.decide_and_show(entry_id, decision, webhooks())
+    return moderate.decide_and_show(entry_id, decision, sites.subscriptions, visible_sites())
 
 
 @blp.route("/entries/<int:entry_id>/approve", methods=["POST"])
@@ -62,14 +63,14 @@ def bulk(data: dict[str, Any]) -> Any:
     action = Action(data["action"])
     code = data["code"].value if data.get("code") and action == Action.REJECT else None
     decision = Change(action, g.moderator, code, data.get("reason"))
-    return {"results": moderate.decide_each(data["ids"], decision, webhooks())}
+    return {"results": moderate.decide_each(data["ids"], decision, sites.subscriptions, visible_sites())}
 
 
 @blp.route("/entries/<int:entry_id>", methods=["DELETE"])
 @blp.response(204)
 def erase(entry_id: int) -> Any:
     """Erase an entry and its personal data; its replies move up to its parent."""
-    moderate.erase(entry_id, g.moderator)
+    moderate.erase(entry_id, g.moderator, visible_sites())
     return None
 
 
@@ -78,4 +79,4 @@ def erase(entry_id: int) -> Any:
 @blp.response(200, ErasureOut)
 def erase_author(data: dict[str, Any]) -> Any:
     """Erase every entry of one email address (a data-erasure request)."""
-    return {"erased": moderate.erase_author(data["email"], g.moderator)}
+    return {"erased": moderate.erase_author(data["email"], g.moderator, visible_sites())}

@@ -16,7 +16,7 @@ from ...usecases import read
 from ...usecases import webhooks
 from .auth import admin_blueprint
 
-blp = admin_blueprint("webhooks", "Webhook delivery state (moderators only).")
+blp = admin_blueprint("webhooks", "Webhook delivery state of every site (admins only).", admins_only=True)
 
 
 @blp.route("/webhooks", methods=["GET"])

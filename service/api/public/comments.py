@@ -17,6 +17,7 @@ from ...schemas.public import thread_out
 from ...usecases import read
 from ...usecases import submit
 from .. import http
+from .. import sites
 from . import intake
 from .base import public_blueprint
 
@@ -51,7 +52,7 @@ def list_comments(args: dict[str, Any], article_id: str) -> Response:
     """Approved comments, oldest first, replies nested under their parent."""
 
     def build(article_id: str, limit: int, cursor: str | None) -> Any:
-        page = read.thread(http.cursor_key(), article_id, limit, cursor)
+        page = read.thread(http.cursor_key(), article_id, limit, cursor, sites.current_site())
         return thread_out(page.items, page.next_cursor)
 
     return http.cached_page("comments", article_id, args, build)

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response
 
 from ...domain.errors import Malformed
+from ...domain.sites import scoped
 from ...schemas.public import BatchCountsArgs
 from ...schemas.public import BatchCountsIn
 from ...schemas.public import BatchCountsOut
@@ -14,6 +15,7 @@ from ...schemas.public import CountsOut
 from ...schemas.public import counts_out
 from ...usecases import read
 from .. import http
+from .. import sites
 from .base import public_blueprint
 
 blp = public_blueprint("counts", "Approved counts and rating summaries, read from counters.")
@@ -26,8 +28,9 @@ MAX_BATCH = 100
 def article_counts(article_id: str) -> Response:
     """Counts of one article."""
     article_id = http.article_id(article_id)
-    row = read.count_rows([article_id]).get(article_id)
-    return http.cached_json(f"counts|{article_id}|{row}", lambda: counts_out(article_id, row))
+    site = sites.current_site()
+    row = read.count_rows([article_id], site).get(article_id)
+    return http.cached_json(f"counts|{scoped(site, article_id)}|{row}", lambda: counts_out(article_id, row))
 
 
 def _checked(ids: list[str]) -> list[str]:
@@ -46,9 +49,10 @@ def _checked(ids: list[str]) -> list[str]:
 def batch_counts(args: dict[str, Any]) -> Response:
     """Counts of up to 100 articles in one request (`?article_id=a&article_id=b`)."""
     ids = _checked(args["article_id"])
-    rows = read.count_rows(ids)
-    # The validator names every id and its counters (absent ones as None), in order.
-    validator = "batch|" + "|".join(f"{a}:{rows.get(a)}" for a in ids)
+    site = sites.current_site()
+    rows = read.count_rows(ids, site)
+    # The validator names the site, every id and its counters (absent ones as None), in order.
+    validator = scoped(site, "batch|") + "|".join(f"{a}:{rows.get(a)}" for a in ids)
     return http.cached_json(validator, lambda: {"counts": {a: counts_out(a, rows.get(a)) for a in ids}})
 
 
@@ -60,5 +64,5 @@ def batch_counts_post(data: dict[str, Any]) -> Any:
     `{"article_ids": [...]}`. A read: no rate limit, but not cacheable either (keep the GET
     for batches that fit)."""
     ids = _checked(data["article_ids"])
-    rows = read.count_rows(ids)
+    rows = read.count_rows(ids, sites.current_site())
     return {"counts": {a: counts_out(a, rows.get(a)) for a in ids}}

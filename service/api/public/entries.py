@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask import request
 
 from ...domain.errors import Forbidden
@@ -15,6 +14,7 @@ from ...schemas.public import AcceptedOut
 from ...schemas.public import ReportIn
 from ...usecases import moderate
 from ...usecases import submit
+from .. import sites
 from . import intake
 from .base import public_blueprint
 
@@ -28,8 +28,9 @@ blp = public_blueprint("entries", "Readers' reports and authors' withdrawals.")
 def report_entry(data: dict[str, Any], entry_id: int) -> Any:
     """Flag a published entry; unknown or unpublished entries are 404. A client's second
     report of the same entry changes nothing."""
-    threshold = int(current_app.config["REPORT_THRESHOLD"])
-    submit.report(entry_id, (data or {}).get("reason"), intake.fingerprint(), threshold, intake.webhooks())
+    site = sites.current_site()
+    threshold = sites.settings(site).report_threshold
+    submit.report(entry_id, (data or {}).get("reason"), intake.fingerprint(), threshold, intake.webhooks(), site)
     return {"status": "received"}
 
 
@@ -52,5 +53,5 @@ def _edit_token() -> str:
 def withdraw_entry(entry_id: int) -> Any:
     """The author withdraws an entry with the `edit_token` its submission returned
     (`Authorization: Bearer <edit_token>`): it is erased with its personal data."""
-    moderate.withdraw(entry_id, _edit_token())
+    moderate.withdraw(entry_id, _edit_token(), sites.current_site())
     return None

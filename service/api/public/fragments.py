@@ -15,9 +15,12 @@ from jinja2 import Environment
 from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
+from ...domain.sites import DEFAULT_SITE
+from ...domain.sites import scoped
 from ...schemas.public import PageArgs
 from ...usecases import read
 from .. import http
+from .. import sites
 from .base import public_blueprint
 
 blp = public_blueprint("fragments", "Approved comments and reviews as HTML, for server-side includes (SEO).")
@@ -59,11 +62,11 @@ def aggregate_rating(article_id: str, summary: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def render(article_id: str, limit: int, cursor: str | None) -> str:
+def render(article_id: str, limit: int, cursor: str | None, site: str = DEFAULT_SITE) -> str:
     key = http.cursor_key()
-    thread = read.thread(key, article_id, limit, cursor)
-    summary = read.rating_summary(article_id)
-    reviews = read.reviews(key, article_id, limit, None).items if summary["count"] else []
+    thread = read.thread(key, article_id, limit, cursor, site)
+    summary = read.rating_summary(article_id, site)
+    reviews = read.reviews(key, article_id, limit, None, site).items if summary["count"] else []
     return TEMPLATE.render(
         article_id=article_id,
         comments=thread.items,
@@ -88,10 +91,11 @@ def comments_html(args: dict[str, Any], article_id: str) -> Response:
     """Approved comments and reviews as a cacheable HTML fragment, for server-side includes."""
     article_id = http.article_id(article_id)
     limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
-    version = read.versions([article_id])[article_id]
+    site = sites.current_site()
+    version = read.versions([article_id], site)[article_id]
     response = http.cached_response(
-        f"fragment{MARKUP_VERSION}|{article_id}|{version}|{limit}|{cursor}",
-        lambda: render(article_id, limit, cursor).encode("utf-8"),
+        f"fragment{MARKUP_VERSION}|{scoped(site, article_id)}|{version}|{limit}|{cursor}",
+        lambda: render(article_id, limit, cursor, site).encode("utf-8"),
         "text/html",
     )
     response.headers["Content-Security-Policy"] = CSP

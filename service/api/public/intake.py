@@ -14,9 +14,9 @@ from collections.abc import Callable
 from flask import current_app
 from flask import request
 
-from ...domain import automod
 from ...persistence.outbox import Subscriptions
 from ...usecases.submit import Intake
+from .. import sites
 
 
 def fingerprint() -> str | None:
@@ -28,8 +28,16 @@ def fingerprint() -> str | None:
 
 
 def intake(honeypot: str | None = None) -> Intake:
-    policy: automod.Policy = current_app.config["MODERATION_POLICY"]
-    return Intake(policy=policy, client=fingerprint(), honeypot=honeypot, webhooks=webhooks(), scorer=scorer())
+    """How a submission to the current site arrived, with that site's rules and webhook."""
+    site = sites.current_site()
+    return Intake(
+        policy=sites.settings(site).policy,
+        client=fingerprint(),
+        honeypot=honeypot,
+        webhooks=webhooks(site),
+        scorer=scorer(),
+        site=site,
+    )
 
 
 def scorer() -> Callable[[str], float | None] | None:
@@ -40,6 +48,7 @@ def scorer() -> Callable[[str], float | None] | None:
     return current_app.extensions["toxicity"]().score  # type: ignore[no-any-return]
 
 
-def webhooks() -> Subscriptions:
-    """The webhook events the outbox records (none without COMMENTS_WEBHOOK_URL)."""
-    return Subscriptions.of(current_app.config)
+def webhooks(site: str | None = None) -> Subscriptions:
+    """The webhook events the outbox records for a site's entries (the current site's by
+    default; none without the site's webhook URL)."""
+    return sites.subscriptions(site or sites.current_site())

@@ -17,6 +17,7 @@ from ...schemas.public import reviews_out
 from ...usecases import read
 from ...usecases import submit
 from .. import http
+from .. import sites
 from . import intake
 from .base import public_blueprint
 
@@ -51,7 +52,8 @@ def list_reviews(args: dict[str, Any], article_id: str) -> Response:
     """Approved reviews, newest first, with the article's rating summary."""
 
     def build(article_id: str, limit: int, cursor: str | None) -> Any:
-        page = read.reviews(http.cursor_key(), article_id, limit, cursor)
-        return reviews_out(page.items, page.next_cursor, read.rating_summary(article_id))
+        site = sites.current_site()
+        page = read.reviews(http.cursor_key(), article_id, limit, cursor, site)
+        return reviews_out(page.items, page.next_cursor, read.rating_summary(article_id, site))
 
     return http.cached_page("reviews", article_id, args, build)

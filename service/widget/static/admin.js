@@ -18,7 +18,9 @@
   var items = []; // {data, el, busy}
   var current = null;
   var cursor = null;
-  var filters = { status: "pending", kind: "", article_id: "", min_toxicity: "", order: "oldest" };
+  var filters = { status: "pending", kind: "", article_id: "", min_toxicity: "", order: "oldest", site: "" };
+  var me = null; // {moderator, role, sites}
+  var siteList = []; // [{site_id, name, pending, more}]: the sites this moderator may see
   var loading = false;
   var generation = 0;
 
@@ -73,8 +75,18 @@
   /* ---------- sign in ---------- */
   function signOut(message) {
     token = null;
+    me = null;
+    siteList = [];
+    filters.site = "";
     sessionStorage.removeItem(KEY);
     $("app").hidden = true;
+    $("accounts").hidden = true;
+    $("sites").hidden = true;
+    $("sections").hidden = true;
+    $("site-bar").hidden = true;
+    $("new-token").hidden = true;
+    $("new-token-value").value = "";
+    $("account-list").textContent = "";
     $("signout").hidden = true;
     $("who").textContent = "";
     $("login").hidden = false;
@@ -87,7 +99,14 @@
     $("login").hidden = true;
     $("app").hidden = false;
     $("signout").hidden = false;
-    call("GET", "me").then(function (me) { $("who").textContent = "Signed in as " + me.moderator; }, function () {});
+    call("GET", "me").then(function (who) {
+      me = who;
+      $("who").textContent = "Signed in as " + who.moderator + (who.role === "admin" ? " (admin)" : "");
+      $("sections").hidden = false;
+      document.querySelectorAll("[data-admin]").forEach(function (el) { el.hidden = who.role !== "admin"; });
+      loadSites();
+      route();
+    }, function () {});
     reload();
   }
   $("login-form").addEventListener("submit", function (ev) {
@@ -115,6 +134,8 @@
     if (filters.article_id) q += "&article_id=" + encodeURIComponent(filters.article_id);
     if (filters.min_toxicity) q += "&min_toxicity=" + filters.min_toxicity;
     if (filters.order !== "oldest") q += "&order=" + filters.order;
+    var site = currentSite();
+    if (site) q += "&site=" + encodeURIComponent(site);
     return q + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
   }
   // What was shown stays until the new page arrives: a failed reload keeps it and says so.
@@ -147,6 +168,7 @@
       cursor = page.next_cursor;
       $("more").hidden = !cursor;
       if (first) say(summary());
+      if (first && me) loadSites(); // fresh counts with every reload
       // Focus moves to the first entry only if the moderator is not busy elsewhere meanwhile.
       var idle = document.activeElement === document.body || $("queue").contains(document.activeElement);
       if (first || !current) select(items[0], !!focus && idle);
@@ -162,10 +184,13 @@
       $("queue").removeAttribute("aria-busy");
     });
   }
+  // The site the queue shows: the one chosen, or a moderator's only site ("": all of them).
+  function currentSite() { return filters.site || (siteList.length === 1 ? siteList[0].site_id : ""); }
   function summary() {
     var n = live().length, noun = filters.kind || "entr";
     noun += n === 1 ? (filters.kind ? "" : "y") : filters.kind ? "s" : "ies";
-    return n + (cursor ? "+ " : " ") + filters.status + " " + noun + (filters.article_id ? " on " + filters.article_id : "") + ".";
+    return n + (cursor ? "+ " : " ") + filters.status + " " + noun + (filters.article_id ? " on " + filters.article_id : "") +
+      (filters.site ? " of " + siteName(filters.site) : "") + ".";
   }
   function refreshEmpty() {
     var empty = !items.length;
@@ -236,6 +261,7 @@
         toxicity(d.toxicity),
         h("span", { class: "muted" }, "#" + id + " · ", when(d.created_at))),
       h("dl", { class: "facts" },
+        fact("Site", d.site_id && siteList.length > 1 ? siteName(d.site_id) : null),
         fact("Article", article(d)),
         fact("Email", d.email ? h("span", { class: "email", text: d.email }) : h("span", { class: "muted", text: "none given" })),
         fact("Reply to", d.parent_id ? parentText(d.parent_id, d.parent) : null),
@@ -429,8 +455,13 @@
       f.article_id.setAttribute("aria-invalid", "true");
       return say("An article id has 1 to 128 of A-Z a-z 0-9 . _ : ~ - and starts with a letter or digit.", true);
     }
+    // An article id belongs to one site: without a site chosen it is the default site's.
+    if (article && !filters.site && siteList.length > 1 && !siteList.some(function (x) { return x.site_id === "default"; })) {
+      f.article_id.setAttribute("aria-invalid", "true");
+      return say("Choose one of your sites above to filter by article.", true);
+    }
     f.article_id.removeAttribute("aria-invalid");
-    filters = { status: f.status.value, kind: f.kind.value, article_id: article, min_toxicity: f.min_toxicity.value, order: f.order.value };
+    filters = { status: f.status.value, kind: f.kind.value, article_id: article, min_toxicity: f.min_toxicity.value, order: f.order.value, site: filters.site };
     // Enter or "Show": go on to the entries; a changed select keeps focus.
     if (ev.submitter) document.activeElement.blur();
     reload(!!ev.submitter);
@@ -443,7 +474,7 @@
   $("more").addEventListener("click", function () { loadMore(false); });
 
   document.addEventListener("keydown", function (ev) {
-    if (!token || ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) return;
+    if (!token || $("app").hidden || ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) return;
     var t = ev.target;
     if (t.closest && t.closest("input:not([type=checkbox]), textarea, select")) return;
     var key = ev.key, handled = true;
@@ -473,6 +504,228 @@
   }
   if (window.ResizeObserver) new ResizeObserver(barHeight).observe($("bulk"));
   window.addEventListener("resize", barHeight);
+
+  /* ---------- sections: the queue, and for admins sites and accounts ---------- */
+  function route() {
+    if (!token || !me) return;
+    var want = (location.hash || "#queue").slice(1);
+    if (["queue", "sites", "accounts"].indexOf(want) < 0 || (want !== "queue" && me.role !== "admin")) want = "queue";
+    var shown = want === "queue" ? "app" : want;
+    ["app", "sites", "accounts"].forEach(function (id) { $(id).hidden = id !== shown; });
+    document.querySelectorAll("#sections a").forEach(function (a) {
+      if (a.getAttribute("data-section") === shown) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    });
+    if (want === "accounts") loadAccounts();
+    if (want === "sites") loadSiteAdmin();
+  }
+  window.addEventListener("hashchange", function () {
+    route();
+    if (!$("app").hidden) reload(false);
+  });
+
+  /* ---------- the sites this moderator sees, with their pending counts ---------- */
+  function siteName(id) {
+    var found = siteList.filter(function (x) { return x.site_id === id; })[0];
+    return found && found.name && found.name !== id ? found.name + " (" + id + ")" : id;
+  }
+  function pendingText(x) { return (x.more ? x.pending + "+" : String(x.pending)) + " pending"; }
+  function loadSites() {
+    return call("GET", "queue/sites").then(function (res) {
+      siteList = res.items;
+      if (filters.site && !siteList.some(function (x) { return x.site_id === filters.site; })) filters.site = "";
+      renderSiteBar();
+      renderSiteChoice();
+    }, function () { siteList = []; renderSiteBar(); renderSiteChoice(); });
+  }
+  function renderSiteBar() {
+    var bar = $("site-bar");
+    var focused = bar.contains(document.activeElement) ? document.activeElement.getAttribute("data-site") : null;
+    bar.textContent = "";
+    bar.hidden = !siteList.length;
+    if (!siteList.length) return;
+    if (siteList.length === 1) {
+      var only = siteList[0];
+      bar.append(h("span", { class: "site only" }, h("span", { class: "site-name", text: siteName(only.site_id) }),
+        h("span", { class: "count", text: pendingText(only) })));
+      return;
+    }
+    [{ site_id: "", name: "All your sites" }].concat(siteList).forEach(function (x) {
+      var b = h("button", { type: "button", class: "site", "data-site": x.site_id, "aria-pressed": String(filters.site === x.site_id) },
+        h("span", { class: "site-name", text: x.site_id ? siteName(x.site_id) : x.name }),
+        x.site_id ? h("span", { class: "count", text: pendingText(x) }) : null);
+      b.addEventListener("click", function () {
+        filters.site = x.site_id;
+        renderSiteBar();
+        reload(false);
+      });
+      bar.append(b);
+      if (focused === x.site_id) b.focus();
+    });
+  }
+
+  /* ---------- accounts (admins) ---------- */
+  function renderSiteChoice() {
+    var box = $("account-sites");
+    box.querySelectorAll("label, p").forEach(function (el) { el.remove(); });
+    if (!siteList.length) return box.append(h("p", { class: "muted", text: "No sites to choose from." }));
+    siteList.forEach(function (x) {
+      box.append(h("label", { class: "check" }, h("input", { type: "checkbox", name: "sites", value: x.site_id }), " " + siteName(x.site_id)));
+    });
+    syncRole();
+  }
+  function syncRole() {
+    var admin = $("account-role").value === "admin";
+    $("account-sites").disabled = admin;
+    $("account-sites").hidden = admin;
+  }
+  $("account-role").addEventListener("change", syncRole);
+  function accountsSay(text, bad) {
+    $("accounts-status").textContent = text;
+    $("accounts-status").className = bad ? "status bad" : "status";
+  }
+  function loadAccounts() {
+    return call("GET", "accounts").then(function (res) { renderAccounts(res.items); }, function (e) {
+      accountsSay("Could not load the accounts: " + e.message, true);
+    });
+  }
+  function dateText(iso) { return iso ? when(iso) : h("span", { class: "muted", text: "never" }); }
+  function renderAccounts(list) {
+    var ul = $("account-list");
+    ul.textContent = "";
+    if (!list.length) ul.append(h("li", { class: "muted", text: "No accounts yet. COMMENTS_ADMIN_TOKENS names act as admins." }));
+    list.forEach(function (a) { ul.append(renderAccount(a)); });
+  }
+  function renderAccount(a) {
+    var tokens = h("ul", { class: "tokens", "aria-label": "Tokens of " + a.name });
+    a.tokens.forEach(function (t) {
+      tokens.append(h("li", { class: t.revoked_at ? "revoked" : "" },
+        h("span", { text: "Token " + t.id + (t.label ? " “" + t.label + "”" : "") }), " · created ", when(t.created_at),
+        " · last used ", dateText(t.last_used_at),
+        t.revoked_at ? h("span", {}, " · revoked ", when(t.revoked_at)) :
+          h("button", { type: "button", class: "no small", "aria-label": "Revoke token " + t.id + " of " + a.name, text: "Revoke",
+            onclick: function () { revokeToken(a, t); } })));
+    });
+    var title = h("h3", { id: "a" + a.id, tabindex: "-1" }, h("span", { class: "author", text: a.name }), " ",
+      h("span", { class: "pill", text: a.role }), a.disabled ? h("span", { class: "pill rejected", text: "disabled" }) : null);
+    var del = h("button", { type: "button", class: "no", text: "Delete…" });
+    del.addEventListener("click", function () {
+      if (del.getAttribute("data-confirm")) return deleteAccount(a);
+      del.setAttribute("data-confirm", "1");
+      del.textContent = "Really delete " + a.name + "?";
+    });
+    del.addEventListener("blur", function () { del.removeAttribute("data-confirm"); del.textContent = "Delete…"; });
+    return h("li", { class: "card account", "aria-labelledby": "a" + a.id },
+      title,
+      h("dl", { class: "facts" },
+        fact("Sites", a.role === "admin" ? "every site" : a.sites.map(siteName).join(", ")),
+        fact("Last used", dateText(a.last_used_at)),
+        fact("Created", when(a.created_at))),
+      tokens,
+      h("div", { class: "acts" },
+        h("button", { type: "button", text: "New token", "aria-label": "New token for " + a.name, onclick: function () { newToken(a); } }),
+        h("button", { type: "button", class: "quiet", text: a.disabled ? "Enable" : "Disable",
+          "aria-label": (a.disabled ? "Enable " : "Disable ") + a.name, onclick: function () { setDisabled(a, !a.disabled); } }),
+        del));
+  }
+  function showToken(name, value) {
+    $("new-token-title").textContent = "Token for " + name;
+    $("new-token-value").value = value;
+    $("new-token").hidden = false;
+    $("new-token-value").focus();
+    $("new-token-value").select();
+  }
+  $("copy-token").addEventListener("click", function () {
+    var value = $("new-token-value").value;
+    var done = function () { accountsSay("The token is copied."); };
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(value).then(done, function () {
+      $("new-token-value").select();
+      accountsSay("Copying was not allowed: the token is selected, copy it with Ctrl+C.", true);
+    });
+    else { $("new-token-value").select(); accountsSay("The token is selected: copy it with Ctrl+C.", true); }
+  });
+  $("dismiss-token").addEventListener("click", function () {
+    $("new-token").hidden = true;
+    $("new-token-value").value = "";
+    $("account-name").focus();
+  });
+  $("account-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = ev.currentTarget.elements, role = f.role.value;
+    var sites = role === "admin" ? [] : Array.prototype.filter.call($("account-sites").querySelectorAll("input[name=sites]"),
+      function (c) { return c.checked; }).map(function (c) { return c.value; });
+    var body = { name: f.name.value.trim(), role: role, sites: sites };
+    if (f.label.value.trim()) body.label = f.label.value.trim();
+    $("account-error").textContent = "";
+    if (role !== "admin" && !sites.length) return ($("account-error").textContent = "Tick at least one site for a moderator.");
+    call("POST", "accounts", body).then(function (made) {
+      ev.target.reset();
+      syncRole();
+      accountsSay("Created " + made.account.name + ".");
+      showToken(made.account.name, made.token.token);
+      loadAccounts();
+    }, function (e) { $("account-error").textContent = e.message; });
+  });
+  function newToken(a) {
+    call("POST", "accounts/" + a.id + "/tokens", {}).then(function (t) {
+      accountsSay("New token for " + a.name + ".");
+      showToken(a.name, t.token);
+      loadAccounts();
+    }, function (e) { accountsSay(e.message, true); });
+  }
+  function revokeToken(a, t) {
+    call("DELETE", "accounts/" + a.id + "/tokens/" + t.id).then(function () {
+      accountsSay("Revoked token " + t.id + " of " + a.name + ".");
+      loadAccounts().then(function () { var head = $("a" + a.id); if (head) head.focus(); });
+    }, function (e) { accountsSay(e.message, true); });
+  }
+  function setDisabled(a, disabled) {
+    call("PATCH", "accounts/" + a.id, { disabled: disabled }).then(function () {
+      accountsSay((disabled ? "Disabled " : "Enabled ") + a.name + ".");
+      loadAccounts();
+    }, function (e) { accountsSay(e.message, true); });
+  }
+  function deleteAccount(a) {
+    call("DELETE", "accounts/" + a.id).then(function () {
+      accountsSay("Deleted " + a.name + ".");
+      loadAccounts();
+    }, function (e) { accountsSay(e.message, true); });
+  }
+
+  /* ---------- sites (admins) ---------- */
+  function sitesSay(text, bad) {
+    $("sites-status").textContent = text;
+    $("sites-status").className = bad ? "status bad" : "status";
+  }
+  function loadSiteAdmin() {
+    loadSites();
+    return call("GET", "sites").then(function (res) { renderSiteAdmin(res.items || []); }, function (e) {
+      sitesSay("Could not load the sites: " + e.message, true);
+    });
+  }
+  function renderSiteAdmin(list) {
+    var ul = $("site-list");
+    ul.textContent = "";
+    list.forEach(function (x) {
+      var counted = siteList.filter(function (c) { return c.site_id === x.id; })[0];
+      ul.append(h("li", { class: "card account", "aria-labelledby": "site-" + x.id },
+        h("h3", { id: "site-" + x.id }, h("span", { text: x.name || x.id }), " ", h("code", { text: x.id })),
+        h("dl", { class: "facts" },
+          fact("Origins", (x.origins || []).join(", ") || h("span", { class: "muted", text: "none" })),
+          fact("Queue", counted ? pendingText(counted) : null))));
+    });
+  }
+  $("site-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = ev.currentTarget.elements;
+    var origins = f.origins.value.split(/[\s,]+/).filter(function (o) { return o; });
+    $("site-error").textContent = "";
+    call("POST", "sites", { id: f.id.value.trim(), name: f.name.value.trim(), origins: origins }).then(function (x) {
+      ev.target.reset();
+      sitesSay("Created the site " + (x.name || x.id) + ".");
+      loadSiteAdmin();
+    }, function (e) { $("site-error").textContent = e.message; });
+  });
 
   if (token) signedIn();
   else signOut();

@@ -2,6 +2,8 @@
  *   <div data-comments-for="ARTICLE_ID"></div>
  *   <a data-comments-count="ARTICLE_ID"></a>
  *   <script src="https://comments.example.org/embed.js" async></script>
+ * A site other than the default: data-comments-site="SITE" on the script (every widget and
+ * badge of the page), or on an element (the widgets and badges inside it, or itself).
  * No dependencies, no inline styles or eval: works under a strict Content-Security-Policy. */
 (function () {
   "use strict";
@@ -9,6 +11,8 @@
   if (!me || window.CommentsWidget) return;
   var API = new URL(".", me.src).href + "api/v1/";
   var ID = /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$/;
+  var SITE = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+  var PAGE_SITE = me.getAttribute("data-comments-site") || "";
   var PAGE = { comments: 20, reviews: 10 };
   var DEPTH = 4; // replies deeper than this are not indented further
   var LIMIT = { author: 80, email: 254, title: 120, body: 10000 };
@@ -149,6 +153,13 @@
     }, function (e) { explain(API + path); throw e; });
   }
   function articlePath(id) { return "articles/" + encodeURIComponent(id) + "/"; }
+  // The site of an element: its own or its container's data-comments-site, else the
+  // script's; "" is the default site, at the paths it always had.
+  function siteOf(el) {
+    var holder = el.closest("[data-comments-site]");
+    return holder ? holder.getAttribute("data-comments-site") : PAGE_SITE;
+  }
+  function sitePath(site) { return site ? "sites/" + site + "/" : ""; }
 
   function ago(iso, lang) {
     var s = (new Date(iso).getTime() - Date.now()) / 1000;
@@ -436,6 +447,8 @@
   }
   function Widget(host) {
     this.id = host.getAttribute("data-comments-for");
+    this.site = siteOf(host);
+    this.base = sitePath(this.site);
     this.lang = langOf(host);
     this.L = new Texts(this.lang);
     var root = host.attachShadow({ mode: "open" });
@@ -450,7 +463,7 @@
     this.live = h("p", { class: "sr", role: "status", "aria-live": "polite" });
     root.append(this.el);
     this.el.append(this.live);
-    if (!ID.test(this.id || "")) {
+    if (!ID.test(this.id || "") || (this.site && !SITE.test(this.site))) {
       this.el.append(h("p", { class: "status bad", text: this.t("badId") }));
       return;
     }
@@ -529,7 +542,7 @@
     var timer = busy(w.cload, w.t("loading"));
     w.more.disabled = true;
     w.thread.setAttribute("aria-busy", "true");
-    getJSON(articlePath(w.id) + q).then(function (page) {
+    getJSON(w.base + articlePath(w.id) + q).then(function (page) {
       var first = null;
       page.items.forEach(function (c) {
         var li = w.comment(c, 0, null);
@@ -557,7 +570,7 @@
     var timer = busy(w.rload, w.t("loadingReviews"));
     w.moreR.disabled = true;
     w.reviews.setAttribute("aria-busy", "true");
-    getJSON(articlePath(w.id) + q).then(function (page) {
+    getJSON(w.base + articlePath(w.id) + q).then(function (page) {
       var first = null;
       if (!w.rcursor) w.showSummary(page.summary);
       page.items.forEach(function (r) {
@@ -683,7 +696,7 @@
       w.form.elements.author.value = w.form.elements.author.value || name;
     };
     return h("form", { class: "form", novalidate: true, "aria-label": parent ? w.t("replyTo", { author: parent.author }) : w.t("comments"),
-      onsubmit: submitter(w.L, articlePath(w.id) + "comments", done) },
+      onsubmit: submitter(w.L, w.base + articlePath(w.id) + "comments", done) },
       parent ? h("p", { class: "muted ctx", text: "↪ " + w.t("inReplyTo", { author: parent.author }) }) : null,
       h("div", { class: "two" }, field(w.L, "author", w.t("name"), { required: true, auto: "name" }),
         field(w.L, "email", w.t("email"), { type: "email", auto: "email" })),
@@ -697,7 +710,7 @@
     var w = this;
     w.rmine = h("ol", { class: "reviews mine" });
     var form = h("form", { class: "form", novalidate: true, "aria-label": w.t("writeReview"),
-      onsubmit: submitter(w.L, articlePath(w.id) + "reviews", function (f, data) { w.pending(data, w.rmine, f, w.t("thanksReview")); }) },
+      onsubmit: submitter(w.L, w.base + articlePath(w.id) + "reviews", function (f, data) { w.pending(data, w.rmine, f, w.t("thanksReview")); }) },
       starInput(w.L),
       h("div", { class: "two" }, field(w.L, "author", w.t("name"), { required: true, auto: "name" }),
         field(w.L, "email", w.t("email"), { type: "email", auto: "email" })),
@@ -735,7 +748,7 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var body = why.value.trim() ? { reason: why.value.trim() } : {};
-      fetch(API + "entries/" + id + "/reports", {
+      fetch(API + w.base + "entries/" + id + "/reports", {
         method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
       }).then(function (r) {
         var msg = r.status === 202 ? w.t("reported") : r.status === 404 ? w.t("gone") : r.status === 429 ? w.t("rateLimited") : w.t("failed");
@@ -749,33 +762,42 @@
 
   /* ---------- badges and start-up ---------- */
   var widgets = [];
-  function counts(extra) {
+  // Badges and widgets of every site on the page: one batch (or a few) per site.
+  function counts(fresh) {
     var badges = Array.from(document.querySelectorAll("[data-comments-count]"));
     var L = new Texts(document.documentElement.lang || undefined);
-    var ids = [];
-    badges.map(function (b) { return b.getAttribute("data-comments-count"); }).concat(extra).forEach(function (id) {
-      if (ID.test(id) && ids.indexOf(id) < 0) ids.push(id);
-    });
-    for (var i = 0; i < ids.length; i += 100) {
-      var batch = ids.slice(i, i + 100);
-      var q = batch.map(function (id) { return "article_id=" + encodeURIComponent(id); }).join("&");
-      // A GET is cacheable; ids that would not fit its request line (8 KiB, with the path
-      // and the rest of the line) go in the body of a POST, which must say it is JSON.
-      var asked = (API + "counts?" + q).length < 7000 ? getJSON("counts?" + q) : fetch(API + "counts", {
-        method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ article_ids: batch })
-      }).then(function (r) {
-        if (!r.ok) throw new Error(r.status);
-        return r.json();
-      });
-      asked.then(function (data) {
-        badges.forEach(function (b) {
-          var c = data.counts[b.getAttribute("data-comments-count")];
-          if (c) b.textContent = L.n("count", c.comments);
-        });
-        widgets.forEach(function (w) { if (data.counts[w.id]) w.setCount(data.counts[w.id]); });
-      }, function () { /* badges keep the host's own text */ });
+    var bySite = {};
+    function want(site, id) {
+      if (!ID.test(id || "") || (site && !SITE.test(site))) return;
+      var ids = bySite[site] || (bySite[site] = []);
+      if (ids.indexOf(id) < 0) ids.push(id);
     }
+    badges.forEach(function (b) { want(siteOf(b), b.getAttribute("data-comments-count")); });
+    fresh.forEach(function (w) { want(w.site, w.id); });
+    Object.keys(bySite).forEach(function (site) {
+      var ids = bySite[site], base = sitePath(site);
+      for (var i = 0; i < ids.length; i += 100) {
+        var batch = ids.slice(i, i + 100);
+        var q = batch.map(function (id) { return "article_id=" + encodeURIComponent(id); }).join("&");
+        // A GET is cacheable; ids that would not fit its request line (8 KiB, with the path
+        // and the rest of the line) go in the body of a POST, which must say it is JSON.
+        var asked = (API + base + "counts?" + q).length < 7000 ? getJSON(base + "counts?" + q) : fetch(API + base + "counts", {
+          method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ article_ids: batch })
+        }).then(function (r) {
+          if (!r.ok) throw new Error(r.status);
+          return r.json();
+        });
+        asked.then(function (data) {
+          badges.forEach(function (b) {
+            if (siteOf(b) !== site) return;
+            var c = data.counts[b.getAttribute("data-comments-count")];
+            if (c) b.textContent = L.n("count", c.comments);
+          });
+          widgets.forEach(function (w) { if (w.site === site && data.counts[w.id]) w.setCount(data.counts[w.id]); });
+        }, function () { /* badges keep the host's own text */ });
+      }
+    });
   }
   function start() {
     OVERRIDES = null;
@@ -791,7 +813,7 @@
         if (host.shadowRoot) return;
         var w = new Widget(host);
         widgets.push(w);
-        fresh.push(w.id);
+        fresh.push(w);
       });
       counts(fresh);
     });

@@ -1,0 +1,142 @@
+"""Sites: one service holds the comments of several publications, each with its own
+articles, origins and rules. A site is named by a slug; rows older than sites, and every
+``/api/v1/...`` path without ``/sites/<site>``, belong to the default site.
+
+A site's settings are the ones that were global before sites existed. What a site does not
+set falls back to the deployment's ``COMMENTS_*`` settings (``base``), so the default site,
+with nothing set, behaves exactly as a deployment without sites did. Origins and the
+webhook never fall back for other sites: each names its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from typing import Any
+
+from . import automod
+from . import wordlists
+
+DEFAULT_SITE = "default"
+SLUG_MAX = 64
+NAME_MAX = 200
+_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+
+WHO_MAY_COMMENT = ("anyone", "signed-in")
+# The settings a site may set (``Site.settings`` keys), besides its origins.
+SETTINGS = (
+    "moderation_mode",
+    "banned_words",
+    "suspect_words",
+    "max_links",
+    "report_threshold",
+    "trusted_after",
+    "cache_max_age",
+    "webhook_url",
+    "webhook_secret",
+    "who_may_comment",
+    "close_after_days",
+)
+
+
+def is_valid_slug(value: str) -> bool:
+    """1 to 64 characters of a-z 0-9 and ``-``, neither first nor last a ``-``."""
+    return bool(_SLUG.fullmatch(value))
+
+
+def scoped(site: str, key: str) -> str:
+    """``key`` (an article id, a cache validator) within ``site``: unchanged for the
+    default site, so its ETags, cursors and cache keys stay what they were. Article ids
+    hold no ``/``, so two sites' keys never meet."""
+    return key if site == DEFAULT_SITE else f"{site}/{key}"
+
+
+def word_list(entries: Iterable[str]) -> wordlists.WordList:
+    """Words and phrases; ``default`` adds the built-in suspect list, ``none`` is nothing;
+    a trailing ``*`` matches every word it begins (as in ``COMMENTS_*_WORDS``)."""
+    entries = [e.strip() for e in entries if e.strip()]
+    words = wordlists.WordList.of(e for e in entries if e.lower() not in ("default", "none"))
+    if any(e.lower() == "default" for e in entries):
+        builtin = wordlists.default_suspect_words()
+        words = wordlists.WordList(
+            words.words | builtin.words, words.prefixes + builtin.prefixes, words.heads | builtin.heads
+        )
+    return words
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """A site's rules in force. ``policy`` holds the moderation mode, word lists, link limit
+    and trusted-after (with the deployment's toxicity rules); ``banned_words`` and
+    ``suspect_words`` are the entries the site set (``None``: the deployment's list).
+    ``who_may_comment`` and ``close_after_days`` are stored and shown; enforcing them is
+    the business of the features that read them."""
+
+    policy: automod.Policy = field(default_factory=automod.Policy)
+    report_threshold: int = 3
+    cache_max_age: int = 10
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    origins: tuple[str, ...] = ()
+    who_may_comment: str = "anyone"
+    close_after_days: int | None = None
+    banned_words: tuple[str, ...] | None = None
+    suspect_words: tuple[str, ...] | None = None
+
+    @property
+    def moderation_mode(self) -> str:
+        return self.policy.mode.value
+
+    @property
+    def max_links(self) -> int:
+        return self.policy.max_links
+
+    @property
+    def trusted_after(self) -> int:
+        return self.policy.trusted_after
+
+    @property
+    def webhooks_on(self) -> bool:
+        return bool(self.webhook_url and self.webhook_secret)
+
+    def for_other_sites(self) -> SiteSettings:
+        """What a new site starts from: the deployment's rules, but no origins and no
+        webhook of the default site's."""
+        return replace(self, webhook_url=None, webhook_secret=None, origins=())
+
+    def with_overrides(self, overrides: Mapping[str, Any], origins: Iterable[str] | None = None) -> SiteSettings:
+        """These settings with what a site set (``SETTINGS`` keys; unknown keys, left by a
+        newer version, are ignored)."""
+        policy: dict[str, Any] = {}
+        plain: dict[str, Any] = {}
+        for key, value in overrides.items():
+            if value is None and key not in ("close_after_days", "webhook_url", "webhook_secret"):
+                continue
+            if key == "moderation_mode":
+                policy["mode"] = automod.Mode(value)
+            elif key == "banned_words":
+                policy["banned"] = word_list(value)
+                plain["banned_words"] = tuple(value)
+            elif key == "suspect_words":
+                policy["suspect"] = word_list(value)
+                plain["suspect_words"] = tuple(value)
+            elif key in ("max_links", "trusted_after"):
+                policy[key] = int(value)
+            elif key in ("report_threshold", "cache_max_age"):
+                plain[key] = int(value)
+            elif key in ("webhook_url", "webhook_secret", "who_may_comment", "close_after_days"):
+                plain[key] = value
+        if origins is not None:
+            plain["origins"] = tuple(origins)
+        return replace(self, policy=replace(self.policy, **policy), **plain)
+
+
+def masked(secret: str | None) -> str | None:
+    """A secret as it may be shown: its length hidden, its last four characters only."""
+    if not secret:
+        return None
+    return "…" + secret[-4:] if len(secret) >= 16 else "…"

@@ -1,0 +1,116 @@
+"""Sites as admins send and see them (``/api/v1/admin/sites``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from marshmallow import Schema
+from marshmallow import ValidationError
+from marshmallow import fields
+from marshmallow import validate
+
+from ..domain import sites
+from .fields import Text
+from .fields import site_id
+from .fields import utc_datetime
+
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+MAX_ORIGINS = 50
+MAX_WORDS = 1000
+
+
+def _origin(value: str) -> None:
+    if not _ORIGIN.match(value.rstrip("/")):
+        raise ValidationError("An origin is scheme and host, e.g. https://news.example (no path).")
+
+
+class Origin(fields.String):
+    """``https://host[:port]``, without a trailing slash."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text: str = super()._deserialize(value, attr, data, **kwargs)
+        _origin(text)
+        return text.rstrip("/").lower()
+
+
+def _words(**kwargs: Any) -> fields.List[Any]:
+    return fields.List(
+        Text(validate=validate.Length(min=1, max=100)),
+        allow_none=True,
+        validate=validate.Length(max=MAX_WORDS),
+        **kwargs,
+    )
+
+
+class SiteSettingsIn(Schema):
+    """What a site may set; ``null`` goes back to the deployment's setting."""
+
+    moderation_mode = fields.String(allow_none=True, validate=validate.OneOf(["pre", "post"]))
+    banned_words = _words(
+        metadata={"description": "Words and phrases that mark a submission as spam (`default`: the built-in list)."}
+    )
+    suspect_words = _words(metadata={"description": "Words and phrases that hold a submission for a moderator."})
+    max_links = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=1000))
+    report_threshold = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=1000))
+    trusted_after = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=100000))
+    cache_max_age = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=86400))
+    webhook_url = fields.Url(
+        allow_none=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=500)
+    )
+    webhook_secret = fields.String(allow_none=True, load_only=True, validate=validate.Length(min=16, max=200))
+    who_may_comment = fields.String(allow_none=True, validate=validate.OneOf(sites.WHO_MAY_COMMENT))
+    close_after_days = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=36500))
+
+
+class SiteIn(Schema):
+    id = site_id(required=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=sites.NAME_MAX))
+    origins = fields.List(Origin(), load_default=list, validate=validate.Length(max=MAX_ORIGINS))
+    settings = fields.Nested(SiteSettingsIn, load_default=dict)
+
+
+class SitePatch(Schema):
+    name = Text(validate=validate.Length(min=1, max=sites.NAME_MAX))
+    origins = fields.List(Origin(), validate=validate.Length(max=MAX_ORIGINS))
+    settings = fields.Nested(SiteSettingsIn)
+
+
+class SiteSettingsOut(Schema):
+    """The settings in force (the site's own, else the deployment's)."""
+
+    moderation_mode = fields.String(required=True)
+    banned_words = fields.List(
+        fields.String(), allow_none=True, required=True, metadata={"description": "Null: the deployment's list."}
+    )
+    suspect_words = fields.List(
+        fields.String(), allow_none=True, required=True, metadata={"description": "Null: the deployment's list."}
+    )
+    max_links = fields.Integer(required=True)
+    report_threshold = fields.Integer(required=True)
+    trusted_after = fields.Integer(required=True)
+    cache_max_age = fields.Integer(required=True)
+    webhook_url = fields.String(allow_none=True, required=True)
+    webhook_secret = fields.Function(
+        lambda s: sites.masked(s.webhook_secret),
+        required=True,
+        allow_none=True,
+        metadata={"description": "Never shown: its last four characters only, or null.", "type": "string"},
+    )
+    who_may_comment = fields.String(required=True)
+    close_after_days = fields.Integer(allow_none=True, required=True)
+
+
+class SiteOut(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    origins = fields.List(fields.String(), required=True)
+    settings = fields.Nested(SiteSettingsOut, required=True)
+    custom = fields.List(
+        fields.String(), required=True, metadata={"description": "The settings this site sets itself."}
+    )
+    created_at = utc_datetime(allow_none=True, required=True)
+
+
+class SitesOut(Schema):
+    items = fields.List(fields.Nested(SiteOut), required=True)
