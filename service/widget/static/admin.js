@@ -708,12 +708,46 @@
     ul.textContent = "";
     list.forEach(function (x) {
       var counted = siteList.filter(function (c) { return c.site_id === x.id; })[0];
-      ul.append(h("li", { class: "card account", "aria-labelledby": "site-" + x.id },
-        h("h3", { id: "site-" + x.id }, h("span", { text: x.name || x.id }), " ", h("code", { text: x.id })),
+      var li = h("li", { class: "card account", "aria-labelledby": "site-" + x.id },
+        h("h3", { id: "site-" + x.id, tabindex: "-1" }, h("span", { text: x.name || x.id }), " ", h("code", { text: x.id })),
         h("dl", { class: "facts" },
           fact("Origins", (x.origins || []).join(", ") || h("span", { class: "muted", text: "none" })),
-          fact("Queue", counted ? pendingText(counted) : null))));
+          fact("Queue", counted ? pendingText(counted) : null)));
+      var edit = h("button", { type: "button", "aria-expanded": "false", "aria-label": "Edit " + (x.name || x.id), text: "Edit" });
+      var form = siteEditForm(x, function () { form.hidden = true; edit.setAttribute("aria-expanded", "false"); edit.focus(); });
+      edit.addEventListener("click", function () {
+        form.hidden = !form.hidden;
+        edit.setAttribute("aria-expanded", String(!form.hidden));
+        if (!form.hidden) form.elements.name.focus();
+      });
+      li.append(h("div", { class: "acts" }, edit), form);
+      ul.append(li);
     });
+  }
+  // A site's name and origins (the default site's origins are COMMENTS_ALLOWED_ORIGINS).
+  function siteEditForm(x, close) {
+    var isDefault = x.id === "default";
+    var name = h("input", { name: "name", required: true, maxlength: 200, autocomplete: "off", value: x.name || "" });
+    var origins = h("textarea", { name: "origins", rows: 2, spellcheck: "false", disabled: isDefault });
+    origins.value = (x.origins || []).join("\n");
+    var error = h("p", { class: "error", role: "alert" });
+    var form = h("form", { class: "form-grid", hidden: true, "aria-label": "Edit the site " + x.id },
+      h("label", {}, "Name ", name),
+      h("label", {}, "Origins (one per line)" + (isDefault ? ": COMMENTS_ALLOWED_ORIGINS for the default site" : "") + " ", origins),
+      h("div", { class: "acts" }, h("button", { type: "submit", class: "primary", text: "Save" }),
+        h("button", { type: "button", class: "quiet", text: "Cancel", onclick: close })),
+      error);
+    form.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); close(); } });
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var body = { name: name.value.trim() };
+      if (!isDefault) body.origins = origins.value.split(/[\s,]+/).filter(function (o) { return o; });
+      call("PATCH", "sites/" + encodeURIComponent(x.id), body).then(function (saved) {
+        sitesSay("Saved the site " + (saved.name || saved.id) + ".");
+        loadSiteAdmin().then(function () { var head = $("site-" + x.id); if (head) head.focus(); });
+      }, function (e) { error.textContent = e.message; });
+    });
+    return form;
   }
   $("site-form").addEventListener("submit", function (ev) {
     ev.preventDefault();

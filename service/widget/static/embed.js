@@ -2,8 +2,7 @@
  *   <div data-comments-for="ARTICLE_ID"></div>
  *   <a data-comments-count="ARTICLE_ID"></a>
  *   <script src="https://comments.example.org/embed.js" async></script>
- * A site other than the default: data-comments-site="SITE" on the script (every widget and
- * badge of the page), or on an element (the widgets and badges inside it, or itself).
+ * Another site: data-comments-site="SITE" on the script or a container.
  * No dependencies, no inline styles or eval: works under a strict Content-Security-Policy. */
 (function () {
   "use strict";
@@ -11,7 +10,6 @@
   if (!me || window.CommentsWidget) return;
   var API = new URL(".", me.src).href + "api/v1/";
   var ID = /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$/;
-  var SITE = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
   var PAGE_SITE = me.getAttribute("data-comments-site") || "";
   var PAGE = { comments: 20, reviews: 10 };
   var DEPTH = 4; // replies deeper than this are not indented further
@@ -153,11 +151,10 @@
     }, function (e) { explain(API + path); throw e; });
   }
   function articlePath(id) { return "articles/" + encodeURIComponent(id) + "/"; }
-  // The site of an element: its own or its container's data-comments-site, else the
-  // script's; "" is the default site, at the paths it always had.
+  // "" is the default site, at its old paths.
   function siteOf(el) {
-    var holder = el.closest("[data-comments-site]");
-    return holder ? holder.getAttribute("data-comments-site") : PAGE_SITE;
+    var s = el.closest("[data-comments-site]");
+    return s ? s.getAttribute("data-comments-site") : PAGE_SITE;
   }
   function sitePath(site) { return site ? "sites/" + site + "/" : ""; }
 
@@ -463,7 +460,7 @@
     this.live = h("p", { class: "sr", role: "status", "aria-live": "polite" });
     root.append(this.el);
     this.el.append(this.live);
-    if (!ID.test(this.id || "") || (this.site && !SITE.test(this.site))) {
+    if (!ID.test(this.id || "")) {
       this.el.append(h("p", { class: "status bad", text: this.t("badId") }));
       return;
     }
@@ -762,26 +759,24 @@
 
   /* ---------- badges and start-up ---------- */
   var widgets = [];
-  // Badges and widgets of every site on the page: one batch (or a few) per site.
+  // One batch (or a few) per site.
   function counts(fresh) {
     var badges = Array.from(document.querySelectorAll("[data-comments-count]"));
     var L = new Texts(document.documentElement.lang || undefined);
     var bySite = {};
     function want(site, id) {
-      if (!ID.test(id || "") || (site && !SITE.test(site))) return;
       var ids = bySite[site] || (bySite[site] = []);
-      if (ids.indexOf(id) < 0) ids.push(id);
+      if (ID.test(id || "") && ids.indexOf(id) < 0) ids.push(id);
     }
     badges.forEach(function (b) { want(siteOf(b), b.getAttribute("data-comments-count")); });
     fresh.forEach(function (w) { want(w.site, w.id); });
     Object.keys(bySite).forEach(function (site) {
-      var ids = bySite[site], base = sitePath(site);
+      var ids = bySite[site], path = sitePath(site) + "counts";
       for (var i = 0; i < ids.length; i += 100) {
         var batch = ids.slice(i, i + 100);
-        var q = batch.map(function (id) { return "article_id=" + encodeURIComponent(id); }).join("&");
-        // A GET is cacheable; ids that would not fit its request line (8 KiB, with the path
-        // and the rest of the line) go in the body of a POST, which must say it is JSON.
-        var asked = (API + base + "counts?" + q).length < 7000 ? getJSON(base + "counts?" + q) : fetch(API + base + "counts", {
+        var q = "?" + batch.map(function (id) { return "article_id=" + encodeURIComponent(id); }).join("&");
+        // The cacheable GET, or a POST when the ids would not fit its 8 KiB request line.
+        var asked = (API + path + q).length < 7000 ? getJSON(path + q) : fetch(API + path, {
           method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ article_ids: batch })
         }).then(function (r) {

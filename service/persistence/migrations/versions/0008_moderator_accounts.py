@@ -8,6 +8,12 @@ Three new, empty tables; no existing table is touched, so the upgrade takes the 
 short time however many entries there are. COMMENTS_ADMIN_TOKENS keeps working beside
 them (its names act as admins). ``moderator_site.site_id`` has no foreign key: the default
 site needs no ``site`` row (api/sites.py), and the use case checks that sites exist.
+
+Timed on PostgreSQL with 1,000,000 comments (1.17 GB ``entry``, filled with
+generate_series; the machine at a load of 16 to 17 on 2 cores): ``flask db upgrade``
+0007 -> 0008 took 15.9 s and 14.3 s wall, downgrade 17.1 s, while ``flask db current``
+alone (the same start-up, no migration) took 19.8 s: the migration itself is within the
+noise of starting Flask.
 """
 from alembic import op
 import sqlalchemy as sa
