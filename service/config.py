@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from .domain import automod
+from .domain import engagement
 from .domain import limits
 from .domain import webhooks
 from .domain import wordlists
@@ -26,6 +28,17 @@ _LIMIT_ITEM = re.compile(r"^\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day|mon
 
 class ConfigError(ValueError):
     """A setting that cannot work; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """The per-site settings of reactions, orders and the widget's check for new comments
+    (read through ``service.api.public.engagement.settings``)."""
+
+    reaction_label: str = "Respect"  # the one positive reaction's name in the widget
+    comment_order: engagement.CommentOrder = engagement.CommentOrder.OLDEST  # when a request names none
+    review_order: engagement.ReviewOrder = engagement.ReviewOrder.NEWEST
+    poll_seconds: int = 30  # how often a visible widget asks for new comments; 0: never
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
@@ -49,6 +62,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WEBHOOK_MAX_ATTEMPTS": 12,
         "METRICS_TOKEN": None,
         "TOXICITY_CACHE": None,  # the toxicity model's export; None: the instance folder
+        "ENGAGEMENT": Engagement(),
     }
 
 
@@ -121,7 +135,34 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         config["TOXICITY_CACHE"] = cache
     config.update(moderation_from_environ(environ))
     config.update(webhooks_from_environ(environ))
+    config.update(engagement_from_environ(environ))
     return config
+
+
+def engagement_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    """COMMENTS_REACTION_LABEL, COMMENTS_COMMENT_ORDER, COMMENTS_REVIEW_ORDER and
+    COMMENTS_POLL_SECONDS as one ``Engagement``; nothing when none is set."""
+    names = ("COMMENTS_REACTION_LABEL", "COMMENTS_COMMENT_ORDER", "COMMENTS_REVIEW_ORDER", "COMMENTS_POLL_SECONDS")
+    if not any(environ.get(n, "").strip() for n in names):
+        return {}
+    settings: dict[str, Any] = {}
+    if label := environ.get("COMMENTS_REACTION_LABEL", "").strip():
+        if len(label) > 40 or any(not ch.isprintable() for ch in label):
+            raise ConfigError("COMMENTS_REACTION_LABEL must be 1 to 40 printable characters")
+        settings["reaction_label"] = label
+    if order := environ.get("COMMENTS_COMMENT_ORDER", "").strip().lower():
+        if order not in set(engagement.CommentOrder):
+            raise ConfigError(f"COMMENTS_COMMENT_ORDER must be one of {', '.join(engagement.CommentOrder)}")
+        settings["comment_order"] = engagement.CommentOrder(order)
+    if order := environ.get("COMMENTS_REVIEW_ORDER", "").strip().lower():
+        if order not in set(engagement.ReviewOrder):
+            raise ConfigError(f"COMMENTS_REVIEW_ORDER must be one of {', '.join(engagement.ReviewOrder)}")
+        settings["review_order"] = engagement.ReviewOrder(order)
+    if (seconds := _count(environ, "COMMENTS_POLL_SECONDS")) is not None:
+        if 0 < seconds < 5:
+            raise ConfigError("COMMENTS_POLL_SECONDS must be 0 (off) or 5 or more")
+        settings["poll_seconds"] = seconds
+    return {"ENGAGEMENT": Engagement(**settings)}
 
 
 def toxicity_cache(settings: Mapping[str, Any], instance_path: str) -> Path:

@@ -91,9 +91,25 @@ def move_counters(session: Session, entry: Entry, old: Status, new: Status) -> N
     if entry.kind == Kind.COMMENT:
         if not ancestors_approved(session, entry.parent_id):
             return  # hidden under an unpublished parent either way
-        add_to_counters(session, entry, sign, 1 + approved_descendants(session, entry.id))
+        below = approved_descendants(session, entry.id)
+        add_to_counters(session, entry, sign, 1 + below)
+        if entry.parent_id is None:
+            if new == APPROVED:  # its replies may have changed while it was not shown
+                entry.reply_count = below
+        else:
+            add_to_replies(session, entry.root_id or entry.parent_id, sign * (1 + below))
     else:
         add_to_counters(session, entry, sign)
+
+
+def add_to_replies(session: Session, root_id: int, delta: int) -> None:
+    """The stored reply count of a top-level comment (``updated_at`` stays: no edit)."""
+    t = Entry.__table__.c
+    session.execute(
+        update(Entry.__table__)
+        .where(t.id == root_id)
+        .values(reply_count=t.reply_count + delta, updated_at=t.updated_at)
+    )
 
 
 def _hidden_ancestors() -> Select[Any]:
@@ -158,6 +174,7 @@ def recount(session: Session, article_ids: Iterable[str] | None = None) -> int:
         if rating in (1, 2, 3, 4, 5):
             histograms.setdefault(article_id, [0] * 5)[rating - 1] = n
 
+    recount_replies(session, ids)
     known = set(session.scalars(select(ArticleStats.article_id).where(scope(ArticleStats.article_id))))
     touched = known | set(comments) | set(histograms) | set(ids or ())
     for article_id in touched:
@@ -173,6 +190,37 @@ def recount(session: Session, article_ids: Iterable[str] | None = None) -> int:
             )
         )
     return len(touched)
+
+
+def recount_replies(session: Session, article_ids: list[str] | None) -> None:
+    """Recompute the reply counts of the top-level comments of ``article_ids`` (all when
+    None): each approved one's replies reached through approved replies only."""
+    column = Entry.__table__.c.article_id
+    scope = column.in_(article_ids) if article_ids is not None else literal(True)
+    vis = (
+        select(Entry.id, Entry.id.label("root"))
+        .where(scope, Entry.kind == Kind.COMMENT, Entry.status == APPROVED, Entry.parent_id.is_(None))
+        .cte("vis", recursive=True)
+    )
+    e = aliased(Entry)
+    vis = vis.union_all(select(e.id, vis.c.root).join(vis, e.parent_id == vis.c.id).where(e.status == APPROVED))
+    counted = dict(
+        session.execute(select(vis.c.root, func.count() - 1).group_by(vis.c.root).having(func.count() > 1)).all()
+    )
+    t = Entry.__table__.c
+    session.execute(
+        update(Entry.__table__)
+        .where(scope, t.parent_id.is_(None), t.reply_count != 0)
+        .values(reply_count=0, updated_at=t.updated_at)
+    )
+    if counted:
+        rows = [{"root": root, "n": n} for root, n in counted.items()]
+        session.execute(
+            update(Entry.__table__)
+            .where(t.id == bindparam("root"))
+            .values(reply_count=bindparam("n"), updated_at=t.updated_at),
+            rows,
+        )
 
 
 def _repeats() -> Any:

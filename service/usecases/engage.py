@@ -1,0 +1,85 @@
+"""Readers react; moderators pick. Each intent is one transaction that changes the rows and
+the counter (or the pick) together and bumps the article's version, so cached pages and
+ETags of the article change with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain import engagement
+from ..domain import webhooks
+from ..domain.errors import Malformed
+from ..domain.errors import NotFound
+from ..domain.moderation import Status
+from ..persistence import engagement as stored
+from ..persistence import outbox
+from ..persistence import queries
+from ..persistence.base import utcnow
+from ..persistence.database import write_transaction
+from ..persistence.models import ModerationEvent
+from ..schemas import events
+from . import read
+
+FEATURED = webhooks.FEATURED
+
+
+@dataclass(frozen=True)
+class Reacted:
+    """The entry's count after the toggle, and whether this reader's reaction is on it
+    (``schemas.public.ReactionOut``)."""
+
+    id: int
+    reactions: int
+    reacted: bool
+
+
+def react(entry_id: int, reader: str | None, on: bool) -> Reacted:
+    """Put (``on``) or take back this reader's one reaction to a published entry. Doing
+    either twice changes nothing (idempotent PUT and DELETE)."""
+    if reader is None:
+        raise Malformed("The service cannot tell readers apart on this connection.", {"reader": "Unknown."})
+    with write_transaction(autoflush=False) as session:
+        entry = queries.lock_entry(session, entry_id)  # orders the toggles of this entry
+        if entry is None or entry.status != Status.APPROVED:
+            raise NotFound("No published entry has this id.")
+        count = entry.reactions
+        has = stored.has_reaction(session, entry_id, reader)
+        if on and not has:
+            stored.add_reaction(session, entry_id, reader)
+            delta = 1
+        elif not on and has:
+            stored.remove_reaction(session, entry_id, reader)
+            delta = -1
+        else:
+            return Reacted(entry_id, count, has)
+        stored.add_to_reactions(session, entry_id, delta)
+        queries.lock_article(session, entry.article_id)  # a new version: pages show the count
+        return Reacted(entry_id, count + delta, on)
+
+
+def feature(entry_id: int, moderator: str, on: bool, subscriptions: outbox.Subscriptions = outbox.NONE) -> read.Moderated:
+    """Make a published top-level comment an editors' pick (``on``) or no longer one; the
+    audit log names the moderator, and a new pick is the webhook event ``comment.featured``.
+    Repeating either changes nothing."""
+    with write_transaction(autoflush=False) as session:
+        entry = queries.lock_entry(session, entry_id)
+        if entry is None:
+            raise NotFound("No entry has this id.")
+        if on:
+            engagement.check_pickable(entry.kind, entry.status, entry.parent_id)
+        if (entry.featured_at is not None) != on:
+            entry.featured_at = utcnow() if on else None
+            queries.lock_article(session, entry.article_id)
+            session.add(
+                ModerationEvent(
+                    entry_id=entry.id,
+                    action="feature" if on else "unfeature",
+                    from_status=entry.status,
+                    to_status=entry.status,
+                    moderator=moderator,
+                )
+            )
+            if on:
+                outbox.emit(session, entry, subscriptions, events.snapshot, FEATURED)
+        session.flush()
+        return read.detail_of(entry)
