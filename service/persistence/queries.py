@@ -41,6 +41,15 @@ def lock_entry(session: Session, entry_id: int) -> Entry | None:
     return session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
 
 
+def lock_thread(session: Session, entry: Entry) -> None:
+    """Before ``lock_article``, when ``entry`` is a reply: hold its top-level comment's row,
+    whose reply count the change moves. Every writer takes rows in this order (the entry,
+    its top-level comment, then the article), so two of them never wait for each other."""
+    if entry.kind == Kind.COMMENT and entry.parent_id is not None:
+        root = entry.root_id or entry.parent_id
+        session.execute(select(Entry.id).where(Entry.id == root).with_for_update())
+
+
 def lock_article(session: Session, article_id: str) -> None:
     """Create the article's counters if needed, bump its version and hold its row lock, so
     counter changes of one article happen one transaction at a time."""
@@ -208,13 +217,13 @@ def recount_replies(session: Session, article_ids: list[str] | None) -> None:
         session.execute(select(vis.c.root, func.count() - 1).group_by(vis.c.root).having(func.count() > 1)).all()
     )
     t = Entry.__table__.c
-    session.execute(
-        update(Entry.__table__)
-        .where(scope, t.parent_id.is_(None), t.reply_count != 0)
-        .values(reply_count=0, updated_at=t.updated_at)
+    # Only the rows whose count changes are written (and so locked).
+    current = dict(
+        session.execute(select(t.id, t.reply_count).where(scope, t.parent_id.is_(None), t.reply_count != 0)).all()
     )
-    if counted:
-        rows = [{"root": root, "n": n} for root, n in counted.items()]
+    rows = [{"root": i, "n": 0} for i in current if i not in counted]
+    rows += [{"root": i, "n": n} for i, n in counted.items() if current.get(i, 0) != n]
+    if rows:
         session.execute(
             update(Entry.__table__)
             .where(t.id == bindparam("root"))

@@ -42,19 +42,21 @@ def react(entry_id: int, reader: str | None, on: bool) -> Reacted:
         entry = queries.lock_entry(session, entry_id)  # orders the toggles of this entry
         if entry is None or entry.status != Status.APPROVED:
             raise NotFound("No published entry has this id.")
-        count = entry.reactions
+        count, article_id = entry.reactions, entry.article_id
         has = stored.has_reaction(session, entry_id, reader)
-        if on and not has:
-            stored.add_reaction(session, entry_id, reader)
-            delta = 1
-        elif not on and has:
-            stored.remove_reaction(session, entry_id, reader)
-            delta = -1
-        else:
+        if on == has:
             return Reacted(entry_id, count, has)
-        stored.add_to_reactions(session, entry_id, delta)
-        queries.lock_article(session, entry.article_id)  # a new version: pages show the count
-        return Reacted(entry_id, count + delta, on)
+        if on:
+            stored.add_reaction(session, entry_id, reader)
+        else:
+            stored.remove_reaction(session, entry_id, reader)
+        stored.add_to_reactions(session, entry_id, 1 if on else -1)
+    # A new version, so cached pages and ETags show the count: a transaction of its own,
+    # holding only the article's row, so that it never waits while holding the entry's
+    # (moderation takes the entry, its thread, then the article).
+    with write_transaction() as session:
+        queries.lock_article(session, article_id)
+    return Reacted(entry_id, count + (1 if on else -1), on)
 
 
 def feature(entry_id: int, moderator: str, on: bool, subscriptions: outbox.Subscriptions = outbox.NONE) -> read.Moderated:

@@ -136,6 +136,7 @@ def _erase_each(ids: Iterable[int], moderator: str) -> list[int]:
 
 
 def _erase_locked(session: Session, entry: Entry, moderator: str) -> None:
+    queries.lock_thread(session, entry)
     queries.lock_article(session, entry.article_id)
     if entry.kind == Kind.COMMENT:
         _lift_replies(session, entry)

@@ -502,7 +502,7 @@
     if (show.indexOf("comments") >= 0) {
       w.el.append(h("section", { class: "part comments", "aria-label": w.t("comments") },
         both ? skip("skipReviews", w.rHead) : null,
-        w.cHead, w.form, w.mine, w.sort, w.picks, w.fresh, w.cload, w.thread, w.more));
+        w.cHead, w.form, w.mine, w.sort, w.picks, h("div", { class: "fw" }, w.fresh), w.cload, w.thread, w.more));
     }
     w.summary = h("div", { class: "summary" });
     w.reviews = h("ol", { class: "reviews" });
