@@ -676,18 +676,29 @@
     getJSON(articlePath(w.id) + "comments?limit=" + PAGE.comments + "&order=newest").then(function (page) {
       var all = w.thread.querySelectorAll("article"), anchor = w.more, added = [];
       for (var i = 0; i < all.length; i++) if (all[i].getBoundingClientRect().top >= 0) { anchor = all[i]; break; }
-      var top = anchor.getBoundingClientRect().top;
-      function add(list, c, depth, parent, atTop) {
+      var top = anchor.getBoundingClientRect().top, found = [], left = total - w.base;
+      // What the page has that is not shown: whole threads, or replies under shown comments.
+      function walk(list, c, depth, parent) {
         var old = w.find(list, c.id);
-        if (!old) {
-          old = w.comment(c, depth, parent);
-          old.querySelector(".meta").append(h("span", { class: "badge", text: w.t("isNew") }));
-          if (atTop) list.prepend(old); else list.append(old);
-          return added.push(old);
-        }
-        (c.replies || []).forEach(function (r) { add(old.querySelector(".replies"), r, depth + 1, c.author, false); });
+        if (!old) return found.push({ c: c, list: list, depth: depth, parent: parent });
+        (c.replies || []).forEach(function (r) { walk(old.querySelector(".replies"), r, depth + 1, c.author); });
       }
-      page.items.slice().reverse().forEach(function (c) { add(w.thread, c, 0, null, true); });
+      page.items.forEach(function (c) { walk(w.thread, c, 0, null); });
+      // The newest of those, as many as the count grew (not older threads never loaded),
+      // added oldest first: new threads go on top, so the newest ends first.
+      found.sort(function (a, b) { return a.c.created_at < b.c.created_at ? 1 : -1; });
+      function size(c) { return (c.replies || []).reduce(function (n, r) { return n + size(r); }, 1); }
+      found = found.filter(function (f) {
+        var keep = left > 0;
+        left -= size(f.c);
+        return keep;
+      }).reverse();
+      found.forEach(function (f) {
+        var el = w.comment(f.c, f.depth, f.parent);
+        el.querySelector(".meta").append(h("span", { class: "badge", text: w.t("isNew") }));
+        if (f.depth) f.list.append(el); else f.list.prepend(el);
+        added.push(el);
+      });
       window.scrollBy(0, anchor.getBoundingClientRect().top - top);
       w.base = total;
       w.setCount({ comments: total });
