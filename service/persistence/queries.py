@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+from typing import cast
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import Table
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import literal
@@ -113,11 +115,11 @@ def move_counters(session: Session, entry: Entry, old: Status, new: Status) -> N
 
 def add_to_replies(session: Session, root_id: int, delta: int) -> None:
     """The stored reply count of a top-level comment (``updated_at`` stays: no edit)."""
-    t = Entry.__table__.c
     session.execute(
-        update(Entry.__table__)
-        .where(t.id == root_id)
-        .values(reply_count=t.reply_count + delta, updated_at=t.updated_at)
+        update(Entry)
+        .where(Entry.id == root_id)
+        .values(reply_count=Entry.reply_count + delta, updated_at=Entry.updated_at)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -204,8 +206,7 @@ def recount(session: Session, article_ids: Iterable[str] | None = None) -> int:
 def recount_replies(session: Session, article_ids: list[str] | None) -> None:
     """Recompute the reply counts of the top-level comments of ``article_ids`` (all when
     None): each approved one's replies reached through approved replies only."""
-    column = Entry.__table__.c.article_id
-    scope = column.in_(article_ids) if article_ids is not None else literal(True)
+    scope = Entry.article_id.in_(article_ids) if article_ids is not None else literal(True)
     vis = (
         select(Entry.id, Entry.id.label("root"))
         .where(scope, Entry.kind == Kind.COMMENT, Entry.status == APPROVED, Entry.parent_id.is_(None))
@@ -216,18 +217,20 @@ def recount_replies(session: Session, article_ids: list[str] | None) -> None:
     counted = dict(
         session.execute(select(vis.c.root, func.count() - 1).group_by(vis.c.root).having(func.count() > 1)).all()
     )
-    t = Entry.__table__.c
     # Only the rows whose count changes are written (and so locked).
-    current = dict(
-        session.execute(select(t.id, t.reply_count).where(scope, t.parent_id.is_(None), t.reply_count != 0)).all()
+    current: dict[int, int] = dict(
+        session.execute(
+            select(Entry.id, Entry.reply_count).where(scope, Entry.parent_id.is_(None), Entry.reply_count != 0)
+        ).all()
     )
     rows = [{"root": i, "n": 0} for i in current if i not in counted]
     rows += [{"root": i, "n": n} for i, n in counted.items() if current.get(i, 0) != n]
     if rows:
+        table = cast(Table, Entry.__table__)  # Core: one executemany, no ORM bookkeeping
         session.execute(
-            update(Entry.__table__)
-            .where(t.id == bindparam("root"))
-            .values(reply_count=bindparam("n"), updated_at=t.updated_at),
+            update(table)
+            .where(table.c.id == bindparam("root"))
+            .values(reply_count=bindparam("n"), updated_at=table.c.updated_at),
             rows,
         )
 

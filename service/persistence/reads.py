@@ -117,18 +117,13 @@ def thread_roots(
 def thread_replies(session: Session, root_ids: list[int], picks_of: str | None = None) -> list[Any]:
     """The approved replies in the threads of ``root_ids``, in no order (the index serves
     the lookup; the caller sorts). With ``picks_of``, the same statement also returns that
-    article's editors' picks (approved top-level comments with a ``featured_at``; they are
-    the rows without a parent): no round trip of their own."""
+    article's editors' picks (approved comments with a ``featured_at``: only top-level ones
+    are ever picked, so they are the rows without a parent), read from the small partial
+    index ``ix_entry_featured``: no round trip of their own."""
     c = Entry
     replies = c.root_id.in_(root_ids) & (c.status == APPROVED)
     if picks_of is not None:
-        picks = (
-            (c.article_id == picks_of)
-            & c.featured_at.is_not(None)
-            & c.parent_id.is_(None)
-            & (c.kind == Kind.COMMENT)
-            & (c.status == APPROVED)
-        )
+        picks = (c.article_id == picks_of) & c.featured_at.is_not(None) & (c.status == APPROVED)
         replies = or_(replies, picks)
     return list(session.execute(select(*_COMMENT_COLUMNS, c.featured_at).where(replies)))
 

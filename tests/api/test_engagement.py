@@ -4,6 +4,7 @@ stored, across pages, with ties, and with counts changing between two pages."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC
@@ -328,3 +329,35 @@ def test_only_moderators_feature(api: Api) -> None:
     entry = api.approved_comment()
     assert api.client.post(f"{V1}/admin/entries/{entry}/feature").status_code == 401
     assert api.thread()["featured"] == []
+
+
+# -- plans -------------------------------------------------------------------------------
+
+ORDER_INDEX = {
+    ("comments", "newest"): "ix_entry_public",
+    ("comments", "reactions"): "ix_entry_public_reactions",
+    ("comments", "replies"): "ix_entry_public_replies",
+    ("reviews", "highest"): "ix_entry_public_rating",
+    ("reviews", "lowest"): "ix_entry_public_rating",
+    ("reviews", "helpful"): "ix_entry_public_reactions",
+}
+
+
+def test_each_order_pages_on_its_own_index(app: Flask, api: Api) -> None:
+    from service.usecases import demo
+    from tests.api.test_query_plans import full_scans
+    from tests.api.test_query_plans import plan
+    from tests.api.test_query_plans import recorded
+
+    with app.app_context():
+        demo.fill(articles=20, comments=2000, reviews=400, pending=0)
+    for (kind, order), index in ORDER_INDEX.items():
+        with recorded(app) as statements:
+            first = api.get(f"/articles/demo-15/{kind}", query_string={"order": order, "limit": 3})
+            api.get(f"/articles/demo-15/{kind}", query_string={"order": order, "limit": 3, "cursor": first["next_cursor"]})
+        pages = [(s, p) for s, p in statements if "ORDER BY" in s and "parent_id IS NULL" in s]
+        assert len(pages) == 2, (kind, order)
+        for statement, parameters in pages:
+            found = plan(app, statement, parameters)
+            assert full_scans(found) == [], (kind, order, found)
+            assert re.search(rf"\b{index}\b", found), (kind, order, found)
