@@ -80,8 +80,11 @@ def main() -> int:
                     f"ORDER BY {order} DESC, id DESC LIMIT 51"
                 ).all()
                 plans.append("\n".join(r[0] for r in plan))
-        print(f"upgrade 0006 -> 0009: {up:.1f} s; invalid indexes: {invalid}; "
-              f"comments with replies: {counted[0]:,} ({counted[1]:,} replies)", flush=True)
+        print(
+            f"upgrade 0006 -> 0009: {up:.1f} s; invalid indexes: {invalid}; "
+            f"comments with replies: {counted[0]:,} ({counted[1]:,} replies)",
+            flush=True,
+        )
         for plan in plans:
             print(plan, flush=True)
         down = flask_db(url, "downgrade", "0006")

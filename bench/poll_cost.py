@@ -56,7 +56,7 @@ SIZE = Size(articles=100, comments=5_000, reviews=200, pending=100)
 ORIGIN = "http://news.example"
 POLL_SECONDS = 30
 COUNTS_ROUTE = "/api/v1/articles/<path:article_id>/counts"
-SAMPLE = re.compile(r'^comments_http_requests_total\{([^}]*)\} ([0-9.e+]+)$', re.M)
+SAMPLE = re.compile(r"^comments_http_requests_total\{([^}]*)\} ([0-9.e+]+)$", re.M)
 CLIENT_THREADS = 48
 
 

@@ -18,9 +18,7 @@ _SYNC = {"synchronize_session": False}
 
 
 def has_reaction(session: Session, entry_id: int, reader: str) -> bool:
-    found = session.execute(
-        select(Reaction.id).where(Reaction.entry_id == entry_id, Reaction.reader == reader)
-    ).first()
+    found = session.execute(select(Reaction.id).where(Reaction.entry_id == entry_id, Reaction.reader == reader)).first()
     return found is not None
 
 

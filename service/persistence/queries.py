@@ -214,7 +214,7 @@ def recount_replies(session: Session, article_ids: list[str] | None) -> None:
     )
     e = aliased(Entry)
     vis = vis.union_all(select(e.id, vis.c.root).join(vis, e.parent_id == vis.c.id).where(e.status == APPROVED))
-    counted = dict(
+    counted: dict[int, int] = dict(
         session.execute(select(vis.c.root, func.count() - 1).group_by(vis.c.root).having(func.count() > 1)).all()
     )
     # Only the rows whose count changes are written (and so locked).

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import bindparam
 from sqlalchemy import func
@@ -74,7 +75,7 @@ _OLDEST = Sort("created_at", False)
 _NEWEST = Sort("created_at", True)
 
 
-def _ordered(query: Select[Any], sort: Sort, after: Position | None) -> Select[Any]:
+def _ordered(query: Any, sort: Sort, after: Position | None) -> Any:
     """``query`` in ``sort``'s order (then by id), after the position of a cursor: one
     row-value comparison, a range of the order's index."""
     if sort.column == "created_at":
@@ -121,7 +122,7 @@ def thread_replies(session: Session, root_ids: list[int], picks_of: str | None =
     are ever picked, so they are the rows without a parent), read from the small partial
     index ``ix_entry_featured``: no round trip of their own."""
     c = Entry
-    replies = c.root_id.in_(root_ids) & (c.status == APPROVED)
+    replies: ColumnElement[bool] = c.root_id.in_(root_ids) & (c.status == APPROVED)
     if picks_of is not None:
         picks = (c.article_id == picks_of) & c.featured_at.is_not(None) & (c.status == APPROVED)
         replies = or_(replies, picks)

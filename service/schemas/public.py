@@ -117,7 +117,8 @@ class CommentOut(Schema):
     replies = fields.List(fields.Nested(lambda: CommentOut()), required=True)
     reactions = fields.Integer(required=True, metadata={"description": "Readers' reactions (the one positive kind)."})
     reply_count = fields.Integer(
-        required=True, metadata={"description": "Published replies under a top-level comment, at any depth (0 on replies)."}
+        required=True,
+        metadata={"description": "Published replies under a top-level comment, at any depth (0 on replies)."},
     )
 
 
@@ -153,8 +154,10 @@ class ThreadOut(Schema):
     featured = fields.List(
         fields.Nested(CommentOut),
         required=True,
-        metadata={"description": "Editors' picks, newest pick first, on the first page only (else empty); "
-        "each is also in its place in the thread."},
+        metadata={
+            "description": "Editors' picks, newest pick first, on the first page only (else empty); "
+            "each is also in its place in the thread."
+        },
     )
     settings = fields.Nested(WidgetSettingsOut, required=True)
 

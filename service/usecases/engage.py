@@ -59,7 +59,9 @@ def react(entry_id: int, reader: str | None, on: bool) -> Reacted:
     return Reacted(entry_id, count + (1 if on else -1), on)
 
 
-def feature(entry_id: int, moderator: str, on: bool, subscriptions: outbox.Subscriptions = outbox.NONE) -> read.Moderated:
+def feature(
+    entry_id: int, moderator: str, on: bool, subscriptions: outbox.Subscriptions = outbox.NONE
+) -> read.Moderated:
     """Make a published top-level comment an editors' pick (``on``) or no longer one; the
     audit log names the moderator, and a new pick is the webhook event ``comment.featured``.
     Repeating either changes nothing."""

@@ -48,9 +48,7 @@ class Comment:
 
     @classmethod
     def of(cls, row: Any) -> Comment:
-        return cls(
-            row.id, row.author, row.body_html, row.created_at, row.parent_id, [], row.reactions, row.reply_count
-        )
+        return cls(row.id, row.author, row.body_html, row.created_at, row.parent_id, [], row.reactions, row.reply_count)
 
 
 def clamp(limit: int | None, default: int = 50) -> int:

@@ -126,7 +126,12 @@ def test_fast_serialization_is_exactly_the_schemas_dump(app: Flask, api: Api) ->
     key = b"test-secret"
     with app.test_request_context():
         page = read.thread(key, "a1", 2, None)
-        settings = {"reaction_label": "Respect", "poll_seconds": 30, "comment_order": "oldest", "review_order": "newest"}
+        settings = {
+            "reaction_label": "Respect",
+            "poll_seconds": 30,
+            "comment_order": "oldest",
+            "review_order": "newest",
+        }
         thread = {"order": "oldest", "settings": settings, **vars(page)}
         assert api.thread(limit=2) == ThreadOut().dump(thread)
         reviews = read.reviews(key, "a1", 50, None)

@@ -171,7 +171,10 @@ def thread(api: Api, app: Flask) -> dict[str, int]:
     every kind: visible, pending, rejected, and approved under a rejected reply."""
     ids = {f"c{i}": api.approved_comment() for i in range(9)}
     t0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
-    set_times(app, {ids["c0"]: t0, ids["c1"]: t0, ids["c2"]: t0, **{ids[f"c{i}"]: t0.replace(hour=13 + i) for i in range(3, 9)}})
+    set_times(
+        app,
+        {ids["c0"]: t0, ids["c1"]: t0, ids["c2"]: t0, **{ids[f"c{i}"]: t0.replace(hour=13 + i) for i in range(3, 9)}},
+    )
     for name, readers in (("c1", 3), ("c4", 3), ("c5", 1), ("c7", 2), ("c8", 1)):
         for r in range(readers):
             react(api.client, ids[name], f"10.2.0.{r}")
@@ -354,7 +357,9 @@ def test_each_order_pages_on_its_own_index(app: Flask, api: Api) -> None:
     for (kind, order), index in ORDER_INDEX.items():
         with recorded(app) as statements:
             first = api.get(f"/articles/demo-15/{kind}", query_string={"order": order, "limit": 3})
-            api.get(f"/articles/demo-15/{kind}", query_string={"order": order, "limit": 3, "cursor": first["next_cursor"]})
+            api.get(
+                f"/articles/demo-15/{kind}", query_string={"order": order, "limit": 3, "cursor": first["next_cursor"]}
+            )
         pages = [(s, p) for s, p in statements if "ORDER BY" in s and "parent_id IS NULL" in s]
         assert len(pages) == 2, (kind, order)
         for statement, parameters in pages:
