@@ -79,9 +79,7 @@ class QueueItemOut(Schema):
     reports = fields.List(fields.Nested(ReportOut), required=True)
     history_length = fields.Integer(required=True)
     reactions = fields.Integer(required=True, metadata={"description": "Readers' reactions."})
-    featured_at = utc_datetime(
-        allow_none=True, required=True, metadata={"description": "When it became an editors' pick; null: it is none."}
-    )
+    featured_at = utc_datetime(allow_none=True, required=True)  # when it became an editors' pick; null: none
     toxicity = fields.Float(
         required=True,
         allow_none=True,
