@@ -204,24 +204,24 @@ def test_reply_counts_are_the_visible_replies_at_any_depth(api: Api, thread: dic
     assert [c["reply_count"] for c in api.thread()["items"]] == [c["reply_count"] for c in before]
 
 
-@pytest.mark.parametrize("order", list(CommentOrder))
-def test_each_comment_order_pages_like_the_reference(api: Api, thread: dict[str, int], order: str) -> None:
-    items = everything(api, "/articles/a1/comments", order, 2)
-    assert len(items) == 9
-    assert [c["id"] for c in items] == reference(items, COMMENT_KEYS, order)
+def test_each_comment_order_pages_like_the_reference(api: Api, thread: dict[str, int]) -> None:
+    for order in CommentOrder:
+        items = everything(api, "/articles/a1/comments", order, 2)
+        assert len(items) == 9
+        assert [c["id"] for c in items] == reference(items, COMMENT_KEYS, order), order
 
 
-@pytest.mark.parametrize("order", list(ReviewOrder))
-def test_each_review_order_pages_like_the_reference(api: Api, app: Flask, order: str) -> None:
+def test_each_review_order_pages_like_the_reference(api: Api, app: Flask) -> None:
     ids = [api.approved_review(rating=rating) for rating in (5, 3, 5, 1, 3, 5, 4)]
     t0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
     set_times(app, {ids[0]: t0, ids[1]: t0, ids[2]: t0})
     for entry, readers in ((ids[1], 2), (ids[3], 2), (ids[6], 1)):
         for r in range(readers):
             react(api.client, entry, f"10.3.0.{r}")
-    items = everything(api, "/articles/a1/reviews", order, 3)
-    assert len(items) == 7
-    assert [r["id"] for r in items] == reference(items, REVIEW_KEYS, order)
+    for order in ReviewOrder:
+        items = everything(api, "/articles/a1/reviews", order, 3)
+        assert len(items) == 7
+        assert [r["id"] for r in items] == reference(items, REVIEW_KEYS, order), order
 
 
 def test_a_page_after_counts_changed_continues_from_its_cursor(api: Api, thread: dict[str, int]) -> None:
