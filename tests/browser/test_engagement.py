@@ -15,6 +15,8 @@ from .support import assert_clean
 from .support import axe_violations
 from .support import shot
 
+PAGE_RULES = {"landmark-one-main", "region", "page-has-heading-one"}
+
 
 def thread_item(page: Page, article: str, entry_id: int) -> str:
     return f'[data-comments-for="{article}"] section.comments > ol.thread > li[data-id="{entry_id}"]'
@@ -50,7 +52,8 @@ def test_a_reader_reacts_sorts_and_sees_the_editors_picks(page: Page, host: Host
         "data-id", str(second)
     )
     shot(page, "engagement-sorted")
-    assert axe_violations(page) == []
+    # The test's host page has no landmarks of its own; the widget's controls must pass.
+    assert [v for v in axe_violations(page) if v["id"] not in PAGE_RULES] == []
 
     # The choice and the reader's own reaction are remembered by this browser.
     page.reload()

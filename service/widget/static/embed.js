@@ -50,10 +50,9 @@
     react: "Respect", helpful: "Helpful", reactFailed: "Your reaction could not be saved. Please try again.",
     sortBy: "Sort by", o_oldest: "Oldest first", o_newest: "Newest first", o_reactions: "Most reactions",
     o_replies: "Most replies", o_highest: "Highest rated", o_lowest: "Lowest rated", o_helpful: "Most helpful",
-    picks: "Editors' picks", isNew: "New",
+    picks: "Editors' picks", isNew: "New", addReview: "Add your review",
     newCount: { one: "{n} new comment", other: "{n} new comments" },
-    newShown: { one: "{n} new comment shown", other: "{n} new comments shown" },
-    topReviews: { one: "{avg} out of 5 · {n} review", other: "{avg} out of 5 · {n} reviews" }
+    newShown: { one: "{n} new comment shown", other: "{n} new comments shown" }
   };
   // Older override names, still honoured: count1/countN, reviews1/reviewsN, star/stars.
   var ZERO = { count: "count0", reviewsCount: "reviews0" };
@@ -502,6 +501,7 @@
     if (show.indexOf("comments") >= 0) {
       w.el.append(h("section", { class: "part comments", "aria-label": w.t("comments") },
         both ? skip("skipReviews", w.rHead) : null,
+        w.top = both ? h("nav", { class: "top", "aria-label": w.t("reviews") }) : null,
         w.cHead, w.form, w.mine, w.sort, w.picks, h("div", { class: "fw" }, w.fresh), w.cload, w.thread, w.more));
     }
     w.summary = h("div", { class: "summary" });
@@ -515,12 +515,7 @@
         both ? skip("skipComments", w.cHead) : null,
         w.rHead, w.rload, w.summary, w.rsort, w.reviews, w.moreR, w.write));
     }
-    // With both lists, the rating and "Write a review" are reachable from the top.
-    if (both) {
-      w.top = h("nav", { class: "top", "aria-label": w.t("reviews") });
-      w.el.insertBefore(w.top, w.el.children[1]);
-      w.showTop(null);
-    }
+    w.showTop(null); // with both lists, the rating and the review form are reachable from the top
     setInterval(function () {
       w.el.querySelectorAll("time[datetime]").forEach(function (el) { el.textContent = ago(el.getAttribute("datetime"), w.lang); });
     }, 60000);
@@ -719,8 +714,8 @@
       } });
     }
     var avg = s && s.count ? s.average.toLocaleString(w.lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : null;
-    w.top.replaceChildren(avg ? jump("★ " + fill(w.L.n("topReviews", s.count), { avg: avg }), w.rHead) : "",
-      jump(w.t("writeReview"), w.write.querySelector("input[name=rating]"), true));
+    w.top.replaceChildren(avg ? jump(w.t("reviews") + ": ★ " + w.t("average", { avg: avg }), w.rHead) : "",
+      jump(w.t("addReview"), w.write.querySelector("input[name=rating]"), true));
   };
   // The one reaction: a toggle button; this browser remembers which entries it reacted to.
   Widget.prototype.reactor = function (item, review) {
@@ -799,7 +794,7 @@
     var reply = h("button", { type: "button", class: "link", "aria-expanded": "false", text: w.t("reply") });
     var art = h("article", { "aria-label": c.author, tabindex: "-1" },
       w.meta(c), depth >= DEPTH && parent ? h("p", { class: "muted ctx", text: "↪ " + w.t("inReplyTo", { author: parent }) }) : null,
-      body, h("div", { class: "acts" }, w.reactor(c, false), reply, w.reporter(c.id)));
+      body, h("div", { class: "acts" }, reply, w.reactor(c, false), w.reporter(c.id)));
     reply.addEventListener("click", function () { w.openReply(c, li, replies, reply); });
     li.append(art, replies);
     (c.replies || []).forEach(function (r) { replies.append(w.comment(r, depth + 1, c.author)); });
