@@ -7,13 +7,14 @@ from __future__ import annotations
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from .support import ADMIN
 from .support import HostSite
 from .support import Service
 from .support import article_id
 from .support import assert_clean
 from .support import axe_violations
 from .support import shot
+from .support import show_article
+from .support import sign_in
 
 PAGE_RULES = {"landmark-one-main", "region", "page-has-heading-one"}
 
@@ -26,8 +27,17 @@ def test_a_reader_reacts_sorts_and_sees_the_editors_picks(page: Page, host: Host
     article = article_id()
     first, second, third = (service.comment(article, body=f"Comment number {i}.") for i in range(3))
     service.approve(first, second, third)
-    picked = service.http.post(f"{service.base}/api/v1/admin/entries/{third}/feature", headers=ADMIN, timeout=10)
-    assert picked.status_code == 200, picked.text
+    # A moderator makes the third an editors' pick on /admin/.
+    sign_in(page, service.base)
+    page.locator("select[name=status]").select_option("approved")
+    show_article(page, article)
+    pick = page.locator(f'.item[data-id="{third}"]').get_by_role("button", name="Editors' pick")
+    expect(pick).to_have_attribute("aria-pressed", "false")
+    pick.click()
+    expect(page.locator(f'.item[data-id="{third}"]').get_by_role("button", name="Editors' pick")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert service.entry(third)["featured_at"] is not None
     page.goto(host.article(service.base, article))
     widget = page.locator(f'[data-comments-for="{article}"]')
 
