@@ -65,20 +65,22 @@ def main() -> int:
             conn.execute(FILL_TOP.format(top=int(top)).encode())
             conn.execute(FILL_REPLIES.format(replies=int(args.comments - top)).encode())
             conn.execute("VACUUM ANALYZE entry")
-            rows = conn.execute("SELECT count(*), pg_size_pretty(pg_total_relation_size('entry')) FROM entry").one()
+            rows = conn.execute(
+                "SELECT count(*), pg_size_pretty(pg_total_relation_size('entry')) FROM entry"
+            ).fetchone()
         print(f"filled {rows[0]:,} entries ({rows[1]}) in {time.monotonic() - started:.0f} s", flush=True)
         print(f"load average before: {os.getloadavg()}", flush=True)
         up = flask_db(url, "upgrade", "0009")
         with psycopg.connect(url, autocommit=True) as conn:
-            invalid = conn.execute("SELECT count(*) FROM pg_index WHERE NOT indisvalid").one()[0]
-            counted = conn.execute("SELECT count(*), sum(reply_count) FROM entry WHERE reply_count > 0").one()
+            invalid = conn.execute("SELECT count(*) FROM pg_index WHERE NOT indisvalid").fetchone()[0]
+            counted = conn.execute("SELECT count(*), sum(reply_count) FROM entry WHERE reply_count > 0").fetchone()
             plans = []
             for order in ("reactions", "reply_count"):
                 plan = conn.execute(
                     f"EXPLAIN SELECT id FROM entry WHERE article_id = 'art-7' AND kind = 'comment' "
                     f"AND status = 'approved' AND parent_id IS NULL AND ({order}, id) < (3, 500000) "
                     f"ORDER BY {order} DESC, id DESC LIMIT 51"
-                ).all()
+                ).fetchall()
                 plans.append("\n".join(r[0] for r in plan))
         print(
             f"upgrade 0006 -> 0009: {up:.1f} s; invalid indexes: {invalid}; "

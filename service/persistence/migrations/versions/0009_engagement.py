@@ -11,6 +11,13 @@ transaction, before their index is built; ``flask stats rebuild`` recomputes the
 article counters) at any time. On PostgreSQL the indexes are built CONCURRENTLY, outside
 the migration's transaction, so ``entry`` takes writes meanwhile; an interrupted build
 leaves an invalid index, dropped first when the migration runs again.
+
+Timed on PostgreSQL with 1,000,000 comments (bench/migration_0009.py: 800,000 top-level over
+1,000 articles, 200,000 replies, 1 GB; the machine at a load of 14 to 18 on 2 cores, other
+test suites running): upgrade 129 s (the batched backfill of 160,000 reply counts and four
+concurrent index builds; the columns are instant), every index valid; downgrade 18 s. The
+keyset reads of "most reactions" and "most replies" are Index Only Scans (Backward) of their
+indexes.
 """
 from alembic import op
 import sqlalchemy as sa
