@@ -109,12 +109,20 @@ def worker_cpu_seconds(replicas: list[str]) -> float:
     return total / ticks
 
 
-def paced(base: str, articles: list[str], tabs: int, seconds: float, label: str, writer: Iterator[None]) -> Run:
+def paced(
+    base: str, articles: list[str], tabs: int, seconds: float, label: str, writer: Iterator[None], replicas: list[str]
+) -> Run:
     """``tabs`` tabs, each asking every POLL_SECONDS, spread evenly in time: request i is
     due at i / rate. Late requests are sent at once (the rate is what a client offered)."""
     rate = tabs / POLL_SECONDS
     result = Run(label, rate)
-    etags: dict[int, str] = {}
+    # Every tab was opened before the run and holds its article's current ETag (its first
+    # load was a 200): what is measured is the steady state of open tabs.
+    current = {}
+    for article in articles:
+        first = requests.get(f"{base}/api/v1/articles/{article}/counts", headers={"Origin": ORIGIN}, timeout=10)
+        current[article] = first.headers["ETag"]
+    etags: dict[int, str] = {tab: current[articles[tab % len(articles)]] for tab in range(tabs)}
     lock = threading.Lock()
     next_index = [0]
     total = int(rate * seconds)
@@ -154,6 +162,8 @@ def paced(base: str, articles: list[str], tabs: int, seconds: float, label: str,
                 if "ETag" in response.headers:
                     etags[tab] = response.headers["ETag"]
 
+    before_requests, before_cpu = origin_counts(replicas), worker_cpu_seconds(replicas)
+    started = time.monotonic()
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(CLIENT_THREADS)]
     for t in threads:
         t.start()
@@ -167,6 +177,9 @@ def paced(base: str, articles: list[str], tabs: int, seconds: float, label: str,
             raise TimeoutError(f"{label}: the client could not finish within {seconds + 30:.0f} s")
         time.sleep(0.05)
     result.seconds = time.monotonic() - started
+    # What the replicas did meanwhile (the approvals' few requests are not on the counts route).
+    result.origin_requests = origin_counts(replicas) - before_requests
+    result.origin_cpu_s = worker_cpu_seconds(replicas) - before_cpu
     return result
 
 
@@ -215,12 +228,8 @@ def main() -> int:
                 for spread, chosen in (("one story", articles[:1]), ("100 stories", articles[:100])):
                     label = f"{spread}, proxy {'micro-cache on' if cache else 'cache off'}"
                     writer = approvals(replicas[0], chosen[0])
-                    before_requests, before_cpu = origin_counts(replicas), worker_cpu_seconds(replicas)
                     log(f"{label}: {args.tabs:,} tabs for {seconds:.0f} s")
-                    result = paced(proxy, chosen, args.tabs, seconds, label, writer)
-                    # What the replicas did meanwhile, less this script's own questions.
-                    result.origin_requests = origin_counts(replicas) - before_requests
-                    result.origin_cpu_s = worker_cpu_seconds(replicas) - before_cpu
+                    result = paced(proxy, chosen, args.tabs, seconds, label, writer, replicas)
                     runs.append(result)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = [
