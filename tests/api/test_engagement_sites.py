@@ -143,3 +143,19 @@ def test_bad_engagement_settings_are_a_422_and_change_nothing(client: FlaskClien
         assert field in response.get_json()["error"]["fields"], response.get_json()
     shown = client.get(f"{V1}/admin/sites/bugle", headers=ALICE).get_json()
     assert shown["custom"] == [] and shown["settings"]["comment_order"] == "oldest"
+
+
+def test_a_sites_origin_may_send_its_reactions(client: FlaskClient) -> None:
+    add_site(client, "bugle", origins=["https://bugle.example"])
+    preflight = {
+        "Origin": "https://bugle.example",
+        "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    allowed = client.options(f"{V1}/sites/bugle/entries/1/reaction", headers=preflight)
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://bugle.example"
+    assert "PUT" in allowed.headers["Access-Control-Allow-Methods"]
+    refused = client.options(
+        f"{V1}/sites/bugle/entries/1/reaction", headers={**preflight, "Origin": "https://x.example"}
+    )
+    assert "Access-Control-Allow-Origin" not in refused.headers
