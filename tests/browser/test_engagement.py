@@ -4,9 +4,13 @@ and half-written reply kept."""
 
 from __future__ import annotations
 
+import time
+import uuid
+
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
+from .support import ADMIN
 from .support import HostSite
 from .support import Service
 from .support import article_id
@@ -112,4 +116,47 @@ def test_a_new_comment_appears_without_a_reload_keeping_the_readers_place(
     assert abs(moved) <= 2, f"the reader's place moved by {moved}px"
     assert page.evaluate("window.__notReloaded") is True
     shot(page, "engagement-new-comment")
+    assert_clean(page)
+
+
+def test_a_sites_widget_reacts_and_sees_new_comments_at_its_sites_paths(
+    page: Page, host: HostSite, service: Service
+) -> None:
+    from .test_sites import comment_on
+
+    site = f"s-{uuid.uuid4().hex[:10]}"
+    made = service.http.post(
+        f"{service.base}/api/v1/admin/sites",
+        json={"id": site, "name": site, "origins": [host.origin], "settings": {"reaction_label": "Like"}},
+        headers=ADMIN,
+    )
+    assert made.status_code == 201, made.text
+    deadline = time.monotonic() + 10  # every worker knows a new site within about a second
+    while service.http.get(f"{service.base}/api/v1/sites/{site}/counts?article_id=x", timeout=5).status_code != 200:
+        assert time.monotonic() < deadline, f"site {site} unknown to the workers"
+        time.sleep(0.2)
+    article = article_id()
+    mine = comment_on(service, site, article, "On the site's article.")
+    service.approve(mine, service.comment(article, body="The default site's article of the same id."))
+    page.goto(host.article(service.base, article, attrs=f' data-comments-site="{site}" data-comments-poll="1"'))
+    widget = page.locator(f'[data-comments-for="{article}"]')
+    expect(widget.locator("section.comments > ol.thread > li")).to_have_count(1)
+
+    button = page.locator(thread_item(page, article, mine) + " > article .react")
+    expect(button).to_have_accessible_name("Like")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    on_site = service.http.get(f"{service.base}/api/v1/sites/{site}/articles/{article}/comments", timeout=10).json()
+    assert [c["reactions"] for c in on_site["items"]] == [1]
+    default = service.http.get(f"{service.base}/api/v1/articles/{article}/comments", timeout=10).json()
+    assert [c["reactions"] for c in default["items"]] == [0]
+
+    # New comments on the default site's article of that id are not this widget's.
+    service.approve(service.comment(article, body="Another on the default site."))
+    service.approve(comment_on(service, site, article, "New on the site while you read."))
+    banner = widget.get_by_role("button", name="1 new comment")
+    expect(banner).to_be_visible(timeout=8000)
+    banner.click()
+    expect(widget.locator("section.comments > ol.thread > li")).to_have_count(2)
+    expect(widget.locator("section.comments > ol.thread:not(.mine)")).to_contain_text("New on the site while you read.")
     assert_clean(page)
