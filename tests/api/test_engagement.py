@@ -111,6 +111,29 @@ def test_the_counter_equals_the_rows_under_concurrent_toggles_by_many_readers(ap
     assert api.thread()["items"][0]["reactions"] == 8
 
 
+def test_reactions_and_moderation_of_one_thread_at_once_never_wait_for_each_other(api: Api, app: Flask) -> None:
+    """Approving replies moves the top-level comment's reply count while readers react to
+    it: both lock the comment's row and the article's, in one order, so neither fails."""
+    root = api.approved_comment()
+    replies = [api.comment(parent_id=root)["id"] for _ in range(6)]
+
+    def work(i: int) -> int:
+        client = app.test_client()
+        if i < len(replies):
+            return client.post(f"{V1}/admin/entries/{replies[i]}/approve", headers=ALICE).status_code
+        response = client.put(
+            f"{V1}/entries/{root}/reaction", headers=JSON, environ_base={"REMOTE_ADDR": f"10.5.0.{i}"}
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(work, range(len(replies) + 10), timeout=120))
+    assert statuses == [200] * len(statuses)
+    item = api.thread()["items"][0]
+    assert (item["reply_count"], item["reactions"]) == (6, 10)
+    assert stored(app, root) == (10, 10)
+
+
 def test_erasing_an_entry_takes_its_reactions_with_it(api: Api, app: Flask) -> None:
     entry = api.approved_comment()
     react(api.client, entry, "10.0.0.1")
