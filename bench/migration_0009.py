@@ -1,4 +1,4 @@
-"""Times migration 0009 (reactions, reply counts, editors' picks, the order indexes) on
+"""Times migration 0009 (after 0008: reactions, reply counts, editors' picks, the order indexes) on
 PostgreSQL with 1,000,000 comments: 800,000 top-level over 1,000 articles (one in ten
 pending) and 200,000 approved replies, made with generate_series (demo-data takes far longer
 for a million on a shared machine). Prints the upgrade and downgrade times (``flask db``,
@@ -58,7 +58,7 @@ def main() -> int:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = f"{SERVER}/{name}"
     try:
-        flask_db(url, "upgrade", "0006")
+        flask_db(url, "upgrade", "0008")
         top = args.comments * 4 // 5
         started = time.monotonic()
         with psycopg.connect(url, autocommit=True) as conn:
@@ -77,20 +77,21 @@ def main() -> int:
             plans = []
             for order in ("reactions", "reply_count"):
                 plan = conn.execute(
-                    f"EXPLAIN SELECT id FROM entry WHERE article_id = 'art-7' AND kind = 'comment' "
+                    "EXPLAIN SELECT id FROM entry WHERE site_id = 'default' AND article_id = 'art-7' "
+                    f"AND kind = 'comment' "
                     f"AND status = 'approved' AND parent_id IS NULL AND ({order}, id) < (3, 500000) "
                     f"ORDER BY {order} DESC, id DESC LIMIT 51"
                 ).fetchall()
                 plans.append("\n".join(r[0] for r in plan))
         print(
-            f"upgrade 0006 -> 0009: {up:.1f} s; invalid indexes: {invalid}; "
+            f"upgrade 0008 -> 0009: {up:.1f} s; invalid indexes: {invalid}; "
             f"comments with replies: {counted[0]:,} ({counted[1]:,} replies)",
             flush=True,
         )
         for plan in plans:
             print(plan, flush=True)
-        down = flask_db(url, "downgrade", "0006")
-        print(f"downgrade 0009 -> 0006: {down:.1f} s", flush=True)
+        down = flask_db(url, "downgrade", "0008")
+        print(f"downgrade 0009 -> 0008: {down:.1f} s", flush=True)
     finally:
         with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
