@@ -33,8 +33,10 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Engagement:
-    """The per-site settings of reactions, orders and the widget's check for new comments
-    (read through ``service.api.public.engagement.settings``)."""
+    """The deployment's settings of reactions, orders and the widget's check for new
+    comments: the default site's, and what other sites fall back to (``site_defaults``;
+    a site's own are ``SiteSettings`` fields, read through
+    ``service.api.public.engagement.settings``)."""
 
     reaction_label: str = "Respect"  # the one positive reaction's name in the widget
     comment_order: engagement.CommentOrder = engagement.CommentOrder.OLDEST  # when a request names none
