@@ -347,7 +347,7 @@ def webhooks_status() -> None:
 
 sites_group = AppGroup("sites", help="Sites: each with its own articles, origins and rules.")
 _LISTS = {"banned_words", "suspect_words"}
-_NUMBERS = {"max_links", "report_threshold", "trusted_after", "cache_max_age", "close_after_days"}
+_NUMBERS = {"max_links", "report_threshold", "trusted_after", "cache_max_age", "close_after_days", "poll_seconds"}
 
 
 def _settings_of(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -387,7 +387,9 @@ def _show(view: sites_usecase.SiteView) -> None:
     click.echo(
         f"  moderation {s.moderation_mode}, links {s.max_links}, reports {s.report_threshold}, "
         f"trusted after {s.trusted_after}, max-age {s.cache_max_age}, webhook {s.webhook_url or '-'}, "
-        f"who may comment {s.who_may_comment}, close after {s.close_after_days or '-'} days; "
+        f"who may comment {s.who_may_comment}, close after {s.close_after_days or '-'} days, "
+        f"reaction {s.reaction_label}, comments {s.comment_order}, reviews {s.review_order}, "
+        f"new comments every {s.poll_seconds or '-'} s; "
         f"own settings: {', '.join(view.custom) or 'none'}"
     )
 

@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from .domain import automod
+from .domain import engagement
 from .domain import limits
 from .domain import sites
 from .domain import webhooks
@@ -27,6 +29,19 @@ _LIMIT_ITEM = re.compile(r"^\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day|mon
 
 class ConfigError(ValueError):
     """A setting that cannot work; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """The deployment's settings of reactions, orders and the widget's check for new
+    comments: the default site's, and what other sites fall back to (``site_defaults``;
+    a site's own are ``SiteSettings`` fields, read through
+    ``service.api.public.engagement.settings``)."""
+
+    reaction_label: str = "Respect"  # the one positive reaction's name in the widget
+    comment_order: engagement.CommentOrder = engagement.CommentOrder.OLDEST  # when a request names none
+    review_order: engagement.ReviewOrder = engagement.ReviewOrder.NEWEST
+    poll_seconds: int = 30  # how often a visible widget asks for new comments; 0: never
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
@@ -51,6 +66,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "METRICS_TOKEN": None,
         "TOXICITY_CACHE": None,  # the toxicity model's export; None: the instance folder
         "TOXICITY_SCORING": True,  # False: no entry is scored (and the toxicity rules never apply)
+        "ENGAGEMENT": Engagement(),
     }
 
 
@@ -127,6 +143,7 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
         config["TOXICITY_SCORING"] = scoring == "on"
     config.update(moderation_from_environ(environ))
     config.update(webhooks_from_environ(environ))
+    config.update(engagement_from_environ(environ))
     return config
 
 
@@ -134,6 +151,7 @@ def site_defaults(settings: Mapping[str, Any]) -> sites.SiteSettings:
     """The default site's settings when it sets nothing: the deployment's ``COMMENTS_*``
     (so a deployment without sites behaves as before). Other sites start from these too,
     without the origins and the webhook (``SiteSettings.for_other_sites``)."""
+    engaging: Engagement = settings.get("ENGAGEMENT") or Engagement()
     return sites.SiteSettings(
         policy=settings["MODERATION_POLICY"],
         report_threshold=int(settings["REPORT_THRESHOLD"]),
@@ -141,7 +159,37 @@ def site_defaults(settings: Mapping[str, Any]) -> sites.SiteSettings:
         webhook_url=settings.get("WEBHOOK_URL") or None,
         webhook_secret=settings.get("WEBHOOK_SECRET") or None,
         origins=tuple(settings.get("ALLOWED_ORIGINS") or ()),
+        reaction_label=engaging.reaction_label,
+        comment_order=engaging.comment_order,
+        review_order=engaging.review_order,
+        poll_seconds=engaging.poll_seconds,
     )
+
+
+def engagement_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    """COMMENTS_REACTION_LABEL, COMMENTS_COMMENT_ORDER, COMMENTS_REVIEW_ORDER and
+    COMMENTS_POLL_SECONDS as one ``Engagement``; nothing when none is set."""
+    names = ("COMMENTS_REACTION_LABEL", "COMMENTS_COMMENT_ORDER", "COMMENTS_REVIEW_ORDER", "COMMENTS_POLL_SECONDS")
+    if not any(environ.get(n, "").strip() for n in names):
+        return {}
+    settings: dict[str, Any] = {}
+    if label := environ.get("COMMENTS_REACTION_LABEL", "").strip():
+        if len(label) > 40 or any(not ch.isprintable() for ch in label):
+            raise ConfigError("COMMENTS_REACTION_LABEL must be 1 to 40 printable characters")
+        settings["reaction_label"] = label
+    if order := environ.get("COMMENTS_COMMENT_ORDER", "").strip().lower():
+        if order not in set(engagement.CommentOrder):
+            raise ConfigError(f"COMMENTS_COMMENT_ORDER must be one of {', '.join(engagement.CommentOrder)}")
+        settings["comment_order"] = engagement.CommentOrder(order)
+    if order := environ.get("COMMENTS_REVIEW_ORDER", "").strip().lower():
+        if order not in set(engagement.ReviewOrder):
+            raise ConfigError(f"COMMENTS_REVIEW_ORDER must be one of {', '.join(engagement.ReviewOrder)}")
+        settings["review_order"] = engagement.ReviewOrder(order)
+    if (seconds := _count(environ, "COMMENTS_POLL_SECONDS")) is not None:
+        if 0 < seconds < 5:
+            raise ConfigError("COMMENTS_POLL_SECONDS must be 0 (off) or 5 or more")
+        settings["poll_seconds"] = seconds
+    return {"ENGAGEMENT": Engagement(**settings)}
 
 
 def toxicity_cache(settings: Mapping[str, Any], instance_path: str) -> Path:

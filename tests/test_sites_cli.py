@@ -23,10 +23,15 @@ def test_sites_are_added_listed_and_changed_from_the_command_line(runner: FlaskC
     listed = runner.invoke(args=["sites", "list"])
     assert listed.output.splitlines()[0].startswith("default\tDefault site")
     assert "moderation post, links 0" in listed.output
-    changed = runner.invoke(args=["sites", "set", "bugle", "moderation_mode=", "close_after_days=14"])
+    changed = runner.invoke(
+        args=["sites", "set", "bugle", "moderation_mode=", "close_after_days=14", "reaction_label=Like",
+              "comment_order=reactions", "poll_seconds=0"]
+    )  # fmt: skip
     assert changed.exit_code == 0, changed.output
+    assert "reaction Like, comments reactions, reviews newest, new comments every - s" in changed.output
     site = api.get("/admin/sites/bugle", headers=ALICE)
     assert site["settings"]["moderation_mode"] == "pre" and site["settings"]["close_after_days"] == 14
+    assert (site["settings"]["reaction_label"], site["settings"]["poll_seconds"]) == ("Like", 0)
     assert site["settings"]["banned_words"] == ["kumquat", "durian*"]
 
     for args, message in [
@@ -35,6 +40,8 @@ def test_sites_are_added_listed_and_changed_from_the_command_line(runner: FlaskC
         (["sites", "add", "x2", "--name", "x", "max_links=many"], "max_links"),
         (["sites", "add", "x3", "--name", "x", "--origin", "bugle.example"], "origin"),
         (["sites", "set", "nope", "max_links=1"], "No site"),
+        (["sites", "set", "bugle", "comment_order=best"], "comment_order"),
+        (["sites", "set", "bugle", "poll_seconds=2"], "poll_seconds"),
     ]:
         result = runner.invoke(args=args)
         assert result.exit_code != 0 and message in result.output, (args, result.output)

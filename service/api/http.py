@@ -144,23 +144,35 @@ def cached_json(validator: str, build: Callable[[], Any], *, cache: bool = False
     return cached_response(validator, lambda: _json(build()), "application/json", cache=cache)
 
 
+def _page_validator(kind: str, valid: str, version: int | None, limit: int, cursor: str | None, variant: str) -> str:
+    tag = f"{kind}|{valid}|{version}|{limit}|{cursor}"
+    return f"{tag}|{variant}" if variant else tag
+
+
 def cached_page(
-    kind: str, raw_article_id: str, args: Mapping[str, Any], build: Callable[[str, int, str | None], Any]
+    kind: str,
+    raw_article_id: str,
+    args: Mapping[str, Any],
+    build: Callable[[str, int, str | None], Any],
+    variant: str = "",
 ) -> Response:
     """A public page of one article's ``kind`` (comments, reviews) for the query's ``limit``
     and ``cursor``, cached under the article's moderation version: ``build(article_id,
-    limit, cursor)`` runs only when no cached body matches."""
+    limit, cursor)`` runs only when no cached body matches. ``variant`` names anything
+    else the body depends on (an order other than the API's default)."""
     valid = article_id(raw_article_id)
     site = sites.current_site()
     limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
     version = g.pop("first_page_version", None) if not args else None
     if version is None:
         version = read.version(valid, site)
-    validator = f"{kind}|{scoped(site, valid)}|{version}|{limit}|{cursor}"
+    validator = _page_validator(kind, scoped(site, valid), version, limit, cursor, variant)
     return cached_json(validator, lambda: build(valid, limit, cursor), cache=True)
 
 
-def first_page_revalidated(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def first_page_revalidated(
+    kind: str, variant: Callable[[], str] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Below ``route`` on a ``cached_page`` view: a conditional GET of an article's first
     page without a query string (what the widget and a revalidating proxy send) is
     compared with the article's current version before the query's schema runs, and a
@@ -176,7 +188,9 @@ def first_page_revalidated(kind: str) -> Callable[[Callable[..., Any]], Callable
             valid = article_id(kwargs["article_id"])
             site = sites.current_site()
             version = read.version(valid, site)
-            _, etag = _tags(f"{kind}|{scoped(site, valid)}|{version}|{read.clamp(None)}|None")
+            key = scoped(site, valid)
+            validator = _page_validator(kind, key, version, read.clamp(None), None, variant() if variant else "")
+            _, etag = _tags(validator)
             if request.if_none_match.contains(etag):
                 return _not_modified(etag)
             g.first_page_version = version

@@ -184,7 +184,7 @@ def site_cors(response: Response) -> Response:
         return response
     response.headers["Access-Control-Allow-Origin"] = origin
     if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
-        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, DELETE, OPTIONS"
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, PUT, DELETE, OPTIONS"
         asked = request.headers.get("Access-Control-Request-Headers")
         if asked:
             response.headers["Access-Control-Allow-Headers"] = asked

@@ -20,6 +20,8 @@ from typing import Any
 
 from . import automod
 from . import wordlists
+from .engagement import CommentOrder
+from .engagement import ReviewOrder
 
 DEFAULT_SITE = "default"
 SLUG_MAX = 64
@@ -40,7 +42,13 @@ SETTINGS = (
     "webhook_secret",
     "who_may_comment",
     "close_after_days",
+    "reaction_label",
+    "comment_order",
+    "review_order",
+    "poll_seconds",
 )
+REACTION_LABEL_MAX = 40
+POLL_SECONDS_MIN = 5  # or 0: the widget never checks for new comments
 
 
 def is_valid_slug(value: str) -> bool:
@@ -86,6 +94,11 @@ class SiteSettings:
     close_after_days: int | None = None
     banned_words: tuple[str, ...] | None = None
     suspect_words: tuple[str, ...] | None = None
+    # Reactions, orders and the widget's check for new comments (issue 20).
+    reaction_label: str = "Respect"
+    comment_order: CommentOrder = CommentOrder.OLDEST
+    review_order: ReviewOrder = ReviewOrder.NEWEST
+    poll_seconds: int = 30
 
     @property
     def moderation_mode(self) -> str:
@@ -126,8 +139,14 @@ class SiteSettings:
                 plain["suspect_words"] = tuple(value)
             elif key in ("max_links", "trusted_after"):
                 policy[key] = int(value)
-            elif key in ("report_threshold", "cache_max_age"):
+            elif key in ("report_threshold", "cache_max_age", "poll_seconds"):
                 plain[key] = int(value)
+            elif key == "reaction_label":
+                plain[key] = str(value)
+            elif key == "comment_order":
+                plain[key] = CommentOrder(value)
+            elif key == "review_order":
+                plain[key] = ReviewOrder(value)
             elif key in ("webhook_url", "webhook_secret", "who_may_comment", "close_after_days"):
                 plain[key] = value
         if origins is not None:

@@ -15,11 +15,12 @@ APPROVED = "entry.approved"
 REJECTED = "entry.rejected"
 SPAM = "entry.spam"
 REPORTED = "entry.reported"
+FEATURED = "comment.featured"  # a moderator made a comment an editors' pick
 
 # Sent unless COMMENTS_WEBHOOK_EVENTS says otherwise. Spam verdicts (auto-moderation's and
 # moderators') are ``entry.spam``, off by default: nobody needs to hear about each bot.
-DEFAULT_EVENTS = frozenset({PENDING, APPROVED, REJECTED, REPORTED})
-ALL_EVENTS = frozenset({PENDING, APPROVED, REJECTED, SPAM, REPORTED})
+DEFAULT_EVENTS = frozenset({PENDING, APPROVED, REJECTED, REPORTED, FEATURED})
+ALL_EVENTS = frozenset({PENDING, APPROVED, REJECTED, SPAM, REPORTED, FEATURED})
 
 SIGNATURE_HEADER = "X-Comments-Signature"
 EVENT_HEADER = "X-Comments-Event"

@@ -95,6 +95,12 @@ class Entry(Base):
     # How likely the text is abusive, 0 to 1, computed at submission (domain/toxicity.py);
     # null: unknown (not English, or sent before scoring existed). Never 0 for unknown.
     toxicity: Mapped[float | None] = mapped_column(Float)
+    # Readers' reactions (rows of ``reaction``), changed in the transaction of each toggle.
+    reactions: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Of a top-level comment: its visible replies, changed in the moderation transaction.
+    reply_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # When a moderator made it an editors' pick; null when it is none.
+    featured_at: Mapped[datetime | None] = mapped_column()
 
     __table_args__ = (
         # Public reads: an article's approved top-level comments or reviews, in time order.
@@ -110,6 +116,51 @@ class Entry(Base):
             "id",
             sqlite_where=text("parent_id IS NULL"),
             postgresql_where=text("parent_id IS NULL"),
+        ),
+        # The public orders "most reactions" (comments; "most helpful" reviews), "most
+        # replies" and "highest"/"lowest" rating: keyset ranges of one article's top-level
+        # entries, read forwards or backwards.
+        Index(
+            "ix_entry_public_reactions",
+            "site_id",
+            "article_id",
+            "kind",
+            "status",
+            "reactions",
+            "id",
+            sqlite_where=text("parent_id IS NULL"),
+            postgresql_where=text("parent_id IS NULL"),
+        ),
+        Index(
+            "ix_entry_public_replies",
+            "site_id",
+            "article_id",
+            "kind",
+            "status",
+            "reply_count",
+            "id",
+            sqlite_where=text("parent_id IS NULL"),
+            postgresql_where=text("parent_id IS NULL"),
+        ),
+        Index(
+            "ix_entry_public_rating",
+            "site_id",
+            "article_id",
+            "kind",
+            "status",
+            "rating",
+            "id",
+            sqlite_where=text("parent_id IS NULL"),
+            postgresql_where=text("parent_id IS NULL"),
+        ),
+        # A site's article's editors' picks: a few rows, so the index holds only them.
+        Index(
+            "ix_entry_featured",
+            "site_id",
+            "article_id",
+            "featured_at",
+            sqlite_where=text("featured_at IS NOT NULL"),
+            postgresql_where=text("featured_at IS NOT NULL"),
         ),
         # The replies of one comment (reply trees, visibility of a subtree).
         Index("ix_entry_children", "parent_id", "status"),
@@ -174,6 +225,22 @@ class Report(Base):
 
     # One report per client and entry.
     __table_args__ = (Index("uq_report_client", "entry_id", "client_hash", unique=True),)
+
+
+class Reaction(Base):
+    """One reader's reaction to one entry. ``reader`` is a keyed hash of the client (never
+    its address); a signed-in reader's id will key it once readers can sign in."""
+
+    __tablename__ = "reaction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = site_column()  # the site of its entry
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"))
+    reader: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # One reaction per reader and entry.
+    __table_args__ = (Index("uq_reaction_reader", "entry_id", "reader", unique=True),)
 
 
 class ArticleStats(Base):

@@ -6,12 +6,15 @@ counts visible comments, so the badge always matches what the thread shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+from typing import cast
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import Select
+from sqlalchemy import Table
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import func
@@ -41,6 +44,15 @@ def lock_entry(session: Session, entry_id: int) -> Entry | None:
     """The entry, row-locked until commit (SQLite's BEGIN IMMEDIATE already serializes)."""
     stmt = select(Entry).where(Entry.id == entry_id).with_for_update()
     return session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def lock_thread(session: Session, entry: Entry) -> None:
+    """Before ``lock_article``, when ``entry`` is a reply: hold its top-level comment's row,
+    whose reply count the change moves. Every writer takes rows in this order (the entry,
+    its top-level comment, then the article), so two of them never wait for each other."""
+    if entry.kind == Kind.COMMENT and entry.parent_id is not None:
+        root = entry.root_id or entry.parent_id
+        session.execute(select(Entry.id).where(Entry.id == root).with_for_update())
 
 
 def lock_article(session: Session, site: str, article_id: str) -> None:
@@ -97,9 +109,25 @@ def move_counters(session: Session, entry: Entry, old: Status, new: Status) -> N
     if entry.kind == Kind.COMMENT:
         if not ancestors_approved(session, entry.parent_id):
             return  # hidden under an unpublished parent either way
-        add_to_counters(session, entry, sign, 1 + approved_descendants(session, entry.id))
+        below = approved_descendants(session, entry.id)
+        add_to_counters(session, entry, sign, 1 + below)
+        if entry.parent_id is None:
+            if new == APPROVED:  # its replies may have changed while it was not shown
+                entry.reply_count = below
+        else:
+            add_to_replies(session, entry.root_id or entry.parent_id, sign * (1 + below))
     else:
         add_to_counters(session, entry, sign)
+
+
+def add_to_replies(session: Session, root_id: int, delta: int) -> None:
+    """The stored reply count of a top-level comment (``updated_at`` stays: no edit)."""
+    session.execute(
+        update(Entry)
+        .where(Entry.id == root_id)
+        .values(reply_count=Entry.reply_count + delta, updated_at=Entry.updated_at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _hidden_ancestors() -> Select[Any]:
@@ -184,6 +212,7 @@ def recount(session: Session, article_ids: Iterable[str] | None = None, site: st
         if rating in (1, 2, 3, 4, 5):
             histograms.setdefault((site_id, article_id), [0] * 5)[rating - 1] = n
 
+    recount_replies(session, scope)
     known = {
         (s, a)
         for s, a in session.execute(
@@ -208,6 +237,39 @@ def recount(session: Session, article_ids: Iterable[str] | None = None, site: st
             )
         )
     return len(touched)
+
+
+def recount_replies(session: Session, scope: Callable[[Any, Any], ColumnElement[bool]]) -> None:
+    """Recompute the reply counts of the top-level comments of the articles ``scope``
+    (of the site and article id columns) chooses: each approved one's replies reached
+    through approved replies only."""
+    where = scope(Entry.site_id, Entry.article_id)
+    vis = (
+        select(Entry.id, Entry.id.label("root"))
+        .where(where, Entry.kind == Kind.COMMENT, Entry.status == APPROVED, Entry.parent_id.is_(None))
+        .cte("vis", recursive=True)
+    )
+    e = aliased(Entry)
+    vis = vis.union_all(select(e.id, vis.c.root).join(vis, e.parent_id == vis.c.id).where(e.status == APPROVED))
+    counted: dict[int, int] = dict(
+        session.execute(select(vis.c.root, func.count() - 1).group_by(vis.c.root).having(func.count() > 1)).all()
+    )
+    # Only the rows whose count changes are written (and so locked).
+    current: dict[int, int] = dict(
+        session.execute(
+            select(Entry.id, Entry.reply_count).where(where, Entry.parent_id.is_(None), Entry.reply_count != 0)
+        ).all()
+    )
+    rows = [{"root": i, "n": 0} for i in current if i not in counted]
+    rows += [{"root": i, "n": n} for i, n in counted.items() if current.get(i, 0) != n]
+    if rows:
+        table = cast(Table, Entry.__table__)  # Core: one executemany, no ORM bookkeeping
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("root"))
+            .values(reply_count=bindparam("n"), updated_at=table.c.updated_at),
+            rows,
+        )
 
 
 def _repeats() -> Any:

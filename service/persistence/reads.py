@@ -8,13 +8,17 @@ from collections.abc import Collection
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import bindparam
 from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import tuple_
 from sqlalchemy.orm import Session
 
 from ..domain.cursors import Position
+from ..domain.engagement import Sort
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
 from .database import read_one
@@ -70,57 +74,84 @@ def counter_rows(site: str, article_ids: Sequence[str]) -> dict[str, tuple[int, 
 # -- public lists -----------------------------------------------------------------------
 
 
-def thread_roots(session: Session, site: str, article_id: str, limit: int, after: Position | None) -> Sequence[Any]:
-    """Up to ``limit`` approved top-level comments after ``after``, oldest first."""
+_OLDEST = Sort("created_at", False)
+_NEWEST = Sort("created_at", True)
+
+
+def _ordered(query: Any, sort: Sort, after: Position | None) -> Any:
+    """``query`` in ``sort``'s order (then by id), after the position of a cursor: one
+    row-value comparison, a range of the order's index."""
+    if sort.column == "created_at":
+        if after:
+            query = query.where(keyset_after(after.created_at, after.id, descending=sort.descending))
+        column: Any = Entry.created_at
+    else:
+        column = getattr(Entry, sort.column)
+        if after:
+            key, position = tuple_(column, Entry.id), (int(after.score or 0), after.id)
+            query = query.where(key < position if sort.descending else key > position)
+    if sort.descending:
+        return query.order_by(column.desc(), Entry.id.desc())
+    return query.order_by(column, Entry.id)
+
+
+_COMMENT_COLUMNS = (
+    Entry.id,
+    Entry.author,
+    Entry.body_html,
+    Entry.created_at,
+    Entry.parent_id,
+    Entry.reactions,
+    Entry.reply_count,
+)
+
+
+def thread_roots(
+    session: Session, site: str, article_id: str, limit: int, after: Position | None, sort: Sort = _OLDEST
+) -> Sequence[Any]:
+    """Up to ``limit`` approved top-level comments of ``site``'s article after ``after``,
+    in ``sort``'s order (oldest first unless asked)."""
     c = Entry
-    query = (
-        select(c.id, c.author, c.body_html, c.created_at, c.parent_id)
-        .where(
-            c.site_id == site,
-            c.article_id == article_id,
-            c.kind == Kind.COMMENT,
-            c.status == APPROVED,
-            c.parent_id.is_(None),
-        )
-        .order_by(c.created_at, c.id)
-        .limit(limit)
+    query = select(*_COMMENT_COLUMNS).where(
+        c.site_id == site,
+        c.article_id == article_id,
+        c.kind == Kind.COMMENT,
+        c.status == APPROVED,
+        c.parent_id.is_(None),
     )
-    if after:
-        query = query.where(keyset_after(after.created_at, after.id))
-    return session.execute(query).all()
+    return session.execute(_ordered(query, sort, after).limit(limit)).all()
 
 
-def thread_replies(session: Session, root_ids: list[int]) -> list[Any]:
+def thread_replies(session: Session, root_ids: list[int], picks_of: tuple[str, str] | None = None) -> list[Any]:
     """The approved replies in the threads of ``root_ids``, in no order (the index serves
-    the lookup; the caller sorts)."""
+    the lookup; the caller sorts). With ``picks_of`` (a site and an article id), the same
+    statement also returns that site's article's editors' picks (approved comments with a
+    ``featured_at``: only top-level ones are ever picked, so they are the rows without a
+    parent), read from the small partial index ``ix_entry_featured``: no round trip of
+    their own."""
     c = Entry
-    return list(
-        session.execute(
-            select(c.id, c.author, c.body_html, c.created_at, c.parent_id).where(
-                c.root_id.in_(root_ids), c.status == APPROVED
-            )
-        )
-    )
+    replies: ColumnElement[bool] = c.root_id.in_(root_ids) & (c.status == APPROVED)
+    if picks_of is not None:
+        site, article_id = picks_of
+        picks = (c.site_id == site) & (c.article_id == article_id) & c.featured_at.is_not(None) & (c.status == APPROVED)
+        replies = or_(replies, picks)
+    return list(session.execute(select(*_COMMENT_COLUMNS, c.featured_at).where(replies)))
 
 
-def reviews(session: Session, site: str, article_id: str, limit: int, after: Position | None) -> Sequence[Any]:
-    """Up to ``limit`` approved reviews after ``after``, newest first."""
+def reviews(
+    session: Session, site: str, article_id: str, limit: int, after: Position | None, sort: Sort = _NEWEST
+) -> Sequence[Any]:
+    """Up to ``limit`` approved reviews of ``site``'s article after ``after``, in ``sort``'s
+    order (newest first unless asked)."""
     c = Entry
-    query = (
-        select(c.id, c.author, c.body_html, c.created_at, c.rating, c.title)
-        .where(
-            c.site_id == site,
-            c.article_id == article_id,
-            c.kind == Kind.REVIEW,
-            c.status == APPROVED,
-            c.parent_id.is_(None),
-        )
-        .order_by(c.created_at.desc(), c.id.desc())
-        .limit(limit)
+    query = select(c.id, c.author, c.body_html, c.created_at, c.rating, c.title, c.reactions).where(
+        c.site_id == site,
+        c.article_id == article_id,
+        c.kind == Kind.REVIEW,
+        c.status == APPROVED,
+        c.parent_id.is_(None),
     )
-    if after:
-        query = query.where(keyset_after(after.created_at, after.id, descending=True))
-    return session.execute(query).all()
+    return session.execute(_ordered(query, sort, after).limit(limit)).all()
 
 
 # -- moderation -------------------------------------------------------------------------

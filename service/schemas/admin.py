@@ -86,6 +86,8 @@ class QueueItemOut(Schema):
     open_reports = fields.Integer(required=True, metadata={"description": "Reports since a moderator last decided."})
     reports = fields.List(fields.Nested(ReportOut), required=True)
     history_length = fields.Integer(required=True)
+    reactions = fields.Integer(required=True, metadata={"description": "Readers' reactions."})
+    featured_at = utc_datetime(allow_none=True, required=True)  # when it became an editors' pick; null: none
     toxicity = fields.Float(
         required=True,
         allow_none=True,

@@ -12,6 +12,8 @@ from marshmallow import validate
 
 from ..domain import limits
 from ..domain import ratings
+from ..domain.engagement import CommentOrder
+from ..domain.engagement import ReviewOrder
 from .fields import PageArgs
 from .fields import Text
 from .fields import article_id
@@ -113,6 +115,11 @@ class CommentOut(Schema):
     created_at = utc_datetime(required=True)
     parent_id = fields.Integer(allow_none=True)
     replies = fields.List(fields.Nested(lambda: CommentOut()), required=True)
+    reactions = fields.Integer(required=True, metadata={"description": "Readers' reactions (the one positive kind)."})
+    reply_count = fields.Integer(
+        required=True,
+        metadata={"description": "Published replies under a top-level comment, at any depth (0 on replies)."},
+    )
 
 
 class ReviewOut(Schema):
@@ -122,6 +129,7 @@ class ReviewOut(Schema):
     created_at = utc_datetime(required=True)
     rating = fields.Integer(required=True)
     title = fields.String(allow_none=True, required=True)
+    reactions = fields.Integer(required=True, metadata={"description": "Readers who found it helpful."})
 
 
 class RatingOut(Schema):
@@ -130,15 +138,58 @@ class RatingOut(Schema):
     histogram = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
 
 
+class WidgetSettingsOut(Schema):
+    reaction_label = fields.String(required=True, metadata={"example": "Respect"})
+    poll_seconds = fields.Integer(
+        required=True, metadata={"description": "How often a visible widget checks for new comments; 0: never."}
+    )
+    comment_order = fields.String(required=True, metadata={"description": "The site's default order of comments."})
+    review_order = fields.String(required=True, metadata={"description": "The site's default order of reviews."})
+
+
 class ThreadOut(Schema):
     items = fields.List(fields.Nested(CommentOut), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
+    order = fields.String(required=True, metadata={"description": "The order of `items`."})
+    featured = fields.List(
+        fields.Nested(CommentOut),
+        required=True,
+        metadata={
+            "description": "Editors' picks, newest pick first, on the first page only (else empty); "
+            "each is also in its place in the thread."
+        },
+    )
+    settings = fields.Nested(WidgetSettingsOut, required=True)
 
 
 class ReviewsOut(Schema):
     items = fields.List(fields.Nested(ReviewOut), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
     summary = fields.Nested(RatingOut, required=True)
+    order = fields.String(required=True, metadata={"description": "The order of `items`."})
+
+
+def _order_arg(choices: Sequence[str], default_doc: str) -> fields.String:
+    return fields.String(
+        validate=validate.OneOf(choices),
+        metadata={"description": f"One of {', '.join(choices)}; default: the site's ({default_doc} unless set)."},
+    )
+
+
+class ThreadArgs(PageArgs):
+    order = _order_arg(list(CommentOrder), "oldest")
+
+
+class ReviewArgs(PageArgs):
+    order = _order_arg(list(ReviewOrder), "newest")
+
+
+class ReactionOut(Schema):
+    id = fields.Integer(required=True)
+    reactions = fields.Integer(required=True, metadata={"description": "The entry's count after this request."})
+    reacted = fields.Boolean(
+        required=True, metadata={"description": "Whether this reader's reaction is on the entry now."}
+    )
 
 
 class CountsOut(Schema):
@@ -185,15 +236,31 @@ def _comment_out(node: Any) -> dict[str, Any]:
         "created_at": node.created_at.isoformat(),
         "parent_id": node.parent_id,
         "replies": [_comment_out(reply) for reply in node.replies],
+        "reactions": node.reactions,
+        "reply_count": node.reply_count,
     }
 
 
-def thread_out(items: Sequence[Any], next_cursor: str | None) -> dict[str, Any]:
+def thread_out(
+    items: Sequence[Any],
+    next_cursor: str | None,
+    order: str = "oldest",
+    featured: Sequence[Any] = (),
+    settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """``ThreadOut().dump(...)``, faster."""
-    return {"items": [_comment_out(node) for node in items], "next_cursor": next_cursor}
+    return {
+        "items": [_comment_out(node) for node in items],
+        "next_cursor": next_cursor,
+        "order": order,
+        "featured": [_comment_out(node) for node in featured],
+        "settings": dict(settings or {}),
+    }
 
 
-def reviews_out(items: Sequence[Any], next_cursor: str | None, summary: Mapping[str, Any]) -> dict[str, Any]:
+def reviews_out(
+    items: Sequence[Any], next_cursor: str | None, summary: Mapping[str, Any], order: str = "newest"
+) -> dict[str, Any]:
     """``ReviewsOut().dump(...)``, faster."""
     return {
         "items": [
@@ -204,11 +271,13 @@ def reviews_out(items: Sequence[Any], next_cursor: str | None, summary: Mapping[
                 "created_at": r.created_at.isoformat(),
                 "rating": r.rating,
                 "title": r.title,
+                "reactions": r.reactions,
             }
             for r in items
         ],
         "next_cursor": next_cursor,
         "summary": rating_out(summary),
+        "order": order,
     }
 
 

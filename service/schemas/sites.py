@@ -11,6 +11,8 @@ from marshmallow import fields
 from marshmallow import validate
 
 from ..domain import sites
+from ..domain.engagement import CommentOrder
+from ..domain.engagement import ReviewOrder
 from .fields import Text
 from .fields import site_id
 from .fields import utc_datetime
@@ -43,6 +45,11 @@ def _words(**kwargs: Any) -> fields.List[Any]:
     )
 
 
+def _poll_seconds(value: int) -> None:
+    if value != 0 and not sites.POLL_SECONDS_MIN <= value <= 86400:
+        raise ValidationError(f"0 (never) or {sites.POLL_SECONDS_MIN} to 86400 seconds.")
+
+
 class SiteSettingsIn(Schema):
     """What a site may set; ``null`` goes back to the deployment's setting."""
 
@@ -61,6 +68,27 @@ class SiteSettingsIn(Schema):
     webhook_secret = fields.String(allow_none=True, load_only=True, validate=validate.Length(min=16, max=200))
     who_may_comment = fields.String(allow_none=True, validate=validate.OneOf(sites.WHO_MAY_COMMENT))
     close_after_days = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=36500))
+    reaction_label = Text(
+        allow_none=True,
+        validate=validate.Length(min=1, max=sites.REACTION_LABEL_MAX),
+        metadata={"description": "The name of the one positive reaction in the widget (e.g. Respect)."},
+    )
+    comment_order = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(list(CommentOrder)),
+        metadata={"description": "The order of comments when a request names none."},
+    )
+    review_order = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(list(ReviewOrder)),
+        metadata={"description": "The order of reviews when a request names none."},
+    )
+    poll_seconds = fields.Integer(
+        allow_none=True,
+        strict=True,
+        validate=_poll_seconds,
+        metadata={"description": "How often a visible widget checks for new comments; 0: never."},
+    )
 
 
 class SiteIn(Schema):
@@ -99,6 +127,10 @@ class SiteSettingsOut(Schema):
     )
     who_may_comment = fields.String(required=True)
     close_after_days = fields.Integer(allow_none=True, required=True)
+    reaction_label = fields.String(required=True)
+    comment_order = fields.String(required=True)
+    review_order = fields.String(required=True)
+    poll_seconds = fields.Integer(required=True)
 
 
 class SiteOut(Schema):

@@ -50,6 +50,7 @@ def change_status(
         session.add(entry)
         session.flush()  # the entry's id, for the counters and the audit event
     if old is not None or is_public(target):
+        queries.lock_thread(session, entry)
         queries.lock_article(session, entry.site_id, entry.article_id)
         queries.move_counters(session, entry, old or Status.PENDING, target)
     entry.status = target

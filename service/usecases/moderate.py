@@ -158,6 +158,7 @@ def _erase_each(ids: Iterable[int], moderator: str, sites: read.Visibility = Non
 
 
 def _erase_locked(session: Session, entry: Entry, moderator: str) -> None:
+    queries.lock_thread(session, entry)
     queries.lock_article(session, entry.site_id, entry.article_id)
     if entry.kind == Kind.COMMENT:
         _lift_replies(session, entry)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain import cursors
+from ..domain import engagement
 from ..domain import ratings
 from ..domain.errors import Malformed
 from ..domain.errors import NotFound
@@ -34,6 +35,7 @@ APPROVED = Status.APPROVED
 class Page:
     items: Sequence[Any]  # Comment nodes, review rows or moderation views
     next_cursor: str | None
+    featured: Sequence[Any] = ()  # a thread's first page: its editors' picks, newest pick first
 
 
 @dataclass
@@ -46,10 +48,12 @@ class Comment:
     created_at: datetime
     parent_id: int | None
     replies: list[Comment] = field(default_factory=list)
+    reactions: int = 0
+    reply_count: int = 0
 
     @classmethod
     def of(cls, row: Any) -> Comment:
-        return cls(row.id, row.author, row.body_html, row.created_at, row.parent_id)
+        return cls(row.id, row.author, row.body_html, row.created_at, row.parent_id, [], row.reactions, row.reply_count)
 
 
 def clamp(limit: int | None, default: int = 50) -> int:
@@ -65,11 +69,14 @@ def _position(key: bytes, scope: str, cursor: str | None) -> cursors.Position | 
         raise Malformed(str(exc), {"cursor": str(exc)}) from None
 
 
-def _next(key: bytes, scope: str, rows: Sequence[Any], limit: int) -> str | None:
+def _next(key: bytes, scope: str, rows: Sequence[Any], limit: int, sort: engagement.Sort | None = None) -> str | None:
+    """The cursor after the page's last row: its time and id, and the value of a sort by
+    anything else (reactions, replies, rating)."""
     if len(rows) <= limit:
         return None
     last = rows[limit - 1]
-    return cursors.encode(key, scope, cursors.Position(last.created_at, last.id))
+    value = None if sort is None or sort.column == "created_at" else float(getattr(last, sort.column))
+    return cursors.encode(key, scope, cursors.Position(last.created_at, last.id, value))
 
 
 # -- counters ---------------------------------------------------------------------------
@@ -122,16 +129,32 @@ def rating_summary(article_id: str, site: str = DEFAULT_SITE) -> dict[str, Any]:
 # -- public lists -----------------------------------------------------------------------
 
 
-def thread(key: bytes, article_id: str, limit: int, cursor: str | None, site: str = DEFAULT_SITE) -> Page:
-    """Approved top-level comments, oldest first, each with its approved replies nested."""
-    scope = f"comments:{scoped(site, article_id)}"
+def thread(
+    key: bytes,
+    article_id: str,
+    limit: int,
+    cursor: str | None,
+    site: str = DEFAULT_SITE,
+    order: engagement.CommentOrder = engagement.CommentOrder.OLDEST,
+) -> Page:
+    """Approved top-level comments of ``site``'s article in ``order``, each with its
+    approved replies nested (oldest first); the first page also has the article's editors'
+    picks, read in the replies' statement."""
+    key_id = scoped(site, article_id)
+    scope = f"comments:{key_id}" if order == engagement.CommentOrder.OLDEST else f"comments:{key_id}:{order}"
     after = _position(key, scope, cursor)
-    roots = reads.thread_roots(session(), site, article_id, limit + 1, after)
+    sort = engagement.sort_of(order)
+    roots = reads.thread_roots(session(), site, article_id, limit + 1, after, sort)
     page = roots[:limit]
     items = [Comment.of(r) for r in page]
     nodes = {node.id: node for node in items}
+    featured: list[Comment] = []
     if page:
-        replies = reads.thread_replies(session(), [r.id for r in page])
+        picks_of = (site, article_id) if cursor is None else None
+        rows = reads.thread_replies(session(), [r.id for r in page], picks_of)
+        picks = sorted((r for r in rows if r.parent_id is None), key=lambda r: (r.featured_at, r.id), reverse=True)
+        featured = [Comment.of(r) for r in picks[: engagement.MAX_PICKS]]
+        replies = [r for r in rows if r.parent_id is not None]
         replies.sort(key=lambda r: (r.created_at, r.id))  # in Python: the index serves the lookup
         for r in replies:
             nodes[r.id] = Comment.of(r)
@@ -139,15 +162,24 @@ def thread(key: bytes, article_id: str, limit: int, cursor: str | None, site: st
             parent = nodes.get(r.parent_id)
             if parent is not None:  # a reply under an unpublished parent stays hidden
                 parent.replies.append(nodes[r.id])
-    return Page(items, _next(key, scope, roots, limit))
+    return Page(items, _next(key, scope, roots, limit, sort), featured)
 
 
-def reviews(key: bytes, article_id: str, limit: int, cursor: str | None, site: str = DEFAULT_SITE) -> Page:
-    """Approved reviews, newest first."""
-    scope = f"reviews:{scoped(site, article_id)}"
+def reviews(
+    key: bytes,
+    article_id: str,
+    limit: int,
+    cursor: str | None,
+    site: str = DEFAULT_SITE,
+    order: engagement.ReviewOrder = engagement.ReviewOrder.NEWEST,
+) -> Page:
+    """Approved reviews of ``site``'s article in ``order`` (newest first unless asked)."""
+    key_id = scoped(site, article_id)
+    scope = f"reviews:{key_id}" if order == engagement.ReviewOrder.NEWEST else f"reviews:{key_id}:{order}"
     after = _position(key, scope, cursor)
-    rows = reads.reviews(session(), site, article_id, limit + 1, after)
-    return Page(rows[:limit], _next(key, scope, rows, limit))
+    sort = engagement.sort_of(order)
+    rows = reads.reviews(session(), site, article_id, limit + 1, after, sort)
+    return Page(rows[:limit], _next(key, scope, rows, limit, sort))
 
 
 # -- moderation -------------------------------------------------------------------------

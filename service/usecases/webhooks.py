@@ -49,6 +49,7 @@ SUMMARY = {
     webhooks.REJECTED: "{Kind} rejected",
     webhooks.SPAM: "{Kind} marked as spam",
     webhooks.REPORTED: "{Kind} reported by a reader",
+    webhooks.FEATURED: "{Kind} picked by the editors",
 }
 
 

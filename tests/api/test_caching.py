@@ -126,10 +126,18 @@ def test_fast_serialization_is_exactly_the_schemas_dump(app: Flask, api: Api) ->
     key = b"test-secret"
     with app.test_request_context():
         page = read.thread(key, "a1", 2, None)
-        assert api.thread(limit=2) == ThreadOut().dump(page)
+        settings = {
+            "reaction_label": "Respect",
+            "poll_seconds": 30,
+            "comment_order": "oldest",
+            "review_order": "newest",
+        }
+        thread = {"order": "oldest", "settings": settings, **vars(page)}
+        assert api.thread(limit=2) == ThreadOut().dump(thread)
         reviews = read.reviews(key, "a1", 50, None)
         summary = read.rating_summary("a1")
-        expected = ReviewsOut().dump({"items": reviews.items, "next_cursor": None, "summary": summary})
+        listed = {"items": reviews.items, "next_cursor": None, "summary": summary, "order": "newest"}
+        expected = ReviewsOut().dump(listed)
         assert api.get("/articles/a1/reviews") == expected
         counts = read.counts(["a1", "empty"])
         assert api.counts("a1") == CountsOut().dump(counts["a1"])

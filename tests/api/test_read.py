@@ -8,12 +8,19 @@ from tests.helpers import Api
 
 
 def test_empty_article_answers_zeros_not_404(api: Api) -> None:
-    assert api.thread("nothing-here") == {"items": [], "next_cursor": None}
+    thread = api.thread("nothing-here")
+    assert {k: thread[k] for k in ("items", "next_cursor", "featured", "order")} == {
+        "items": [],
+        "next_cursor": None,
+        "featured": [],
+        "order": "oldest",
+    }
     reviews = api.get("/articles/nothing-here/reviews")
     assert reviews == {
         "items": [],
         "next_cursor": None,
         "summary": {"average": None, "count": 0, "histogram": {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}},
+        "order": "newest",
     }
 
 

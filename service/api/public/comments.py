@@ -10,19 +10,20 @@ from ...extensions import limiter
 from ...extensions import limits_off
 from ...extensions import submission_limit
 from ...schemas.public import CommentIn
-from ...schemas.public import PageArgs
 from ...schemas.public import SubmissionOut
+from ...schemas.public import ThreadArgs
 from ...schemas.public import ThreadOut
 from ...schemas.public import thread_out
 from ...usecases import read
 from ...usecases import submit
 from .. import http
 from .. import sites
+from . import engagement
 from . import intake
 from .base import public_blueprint
 
 blp = public_blueprint("comments", "Comments and replies of an article.")
-PAGE_ARGS = PageArgs()  # one instance: webargs would build one per request from the class
+PAGE_ARGS = ThreadArgs()  # one instance: webargs would build one per request from the class
 
 
 @blp.route("/articles/<path:article_id>/comments", methods=["POST"])
@@ -45,14 +46,18 @@ def submit_comment(data: dict[str, Any], article_id: str) -> Any:
 
 
 @blp.route("/articles/<path:article_id>/comments", methods=["GET"])
-@http.first_page_revalidated("comments")
+@http.first_page_revalidated("comments", engagement.comment_variant)
 @blp.arguments(PAGE_ARGS, location="query")
 @blp.response(200, ThreadOut)
 def list_comments(args: dict[str, Any], article_id: str) -> Response:
-    """Approved comments, oldest first, replies nested under their parent."""
+    """Approved top-level comments in `order` (default: the site's, oldest unless set),
+    replies nested under their parent oldest first; the first page also lists the
+    editors' picks (`featured`). Each order's tie-break is the id, in the order's direction
+    (see README, Orders)."""
+    order = engagement.comment_order(args)
 
     def build(article_id: str, limit: int, cursor: str | None) -> Any:
-        page = read.thread(http.cursor_key(), article_id, limit, cursor, sites.current_site())
-        return thread_out(page.items, page.next_cursor)
+        page = read.thread(http.cursor_key(), article_id, limit, cursor, sites.current_site(), order)
+        return thread_out(page.items, page.next_cursor, order.value, page.featured, engagement.widget_settings())
 
-    return http.cached_page("comments", article_id, args, build)
+    return http.cached_page("comments", article_id, args, build, engagement.comment_variant(order))

@@ -26,7 +26,7 @@ from .base import public_blueprint
 blp = public_blueprint("fragments", "Approved comments and reviews as HTML, for server-side includes (SEO).")
 
 # Changes whenever the markup changes, so old ETags stop matching.
-MARKUP_VERSION = "1"
+MARKUP_VERSION = "2"
 
 _jinja = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -70,6 +70,7 @@ def render(article_id: str, limit: int, cursor: str | None, site: str = DEFAULT_
     return TEMPLATE.render(
         article_id=article_id,
         comments=thread.items,
+        featured=thread.featured,
         next_cursor=thread.next_cursor,
         reviews=reviews,
         summary=summary,
@@ -84,7 +85,8 @@ def render(article_id: str, limit: int, cursor: str | None, site: str = DEFAULT_
     {"type": "string"},
     content_type="text/html",
     description="An HTML fragment: the newest `limit` approved reviews with the rating summary and its "
-    "schema.org `AggregateRating` JSON-LD, then `limit` approved comments (oldest first, replies nested). "
+    "schema.org `AggregateRating` JSON-LD, the editors' picks (first page), then `limit` approved comments "
+    "(oldest first, replies nested). "
     "The next page of comments is named by `data-next-cursor`, for `?cursor=`.",
 )
 def comments_html(args: dict[str, Any], article_id: str) -> Response:

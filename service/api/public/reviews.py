@@ -9,7 +9,7 @@ from flask import Response
 from ...extensions import limiter
 from ...extensions import limits_off
 from ...extensions import submission_limit
-from ...schemas.public import PageArgs
+from ...schemas.public import ReviewArgs
 from ...schemas.public import ReviewIn
 from ...schemas.public import ReviewsOut
 from ...schemas.public import SubmissionOut
@@ -18,11 +18,12 @@ from ...usecases import read
 from ...usecases import submit
 from .. import http
 from .. import sites
+from . import engagement
 from . import intake
 from .base import public_blueprint
 
 blp = public_blueprint("reviews", "Star-rated reviews of an article.")
-PAGE_ARGS = PageArgs()  # one instance: webargs would build one per request from the class
+PAGE_ARGS = ReviewArgs()  # one instance: webargs would build one per request from the class
 
 
 @blp.route("/articles/<path:article_id>/reviews", methods=["POST"])
@@ -45,15 +46,17 @@ def submit_review(data: dict[str, Any], article_id: str) -> Any:
 
 
 @blp.route("/articles/<path:article_id>/reviews", methods=["GET"])
-@http.first_page_revalidated("reviews")
+@http.first_page_revalidated("reviews", engagement.review_variant)
 @blp.arguments(PAGE_ARGS, location="query")
 @blp.response(200, ReviewsOut)
 def list_reviews(args: dict[str, Any], article_id: str) -> Response:
-    """Approved reviews, newest first, with the article's rating summary."""
+    """Approved reviews in `order` (default: the site's, newest unless set), with the
+    article's rating summary. `helpful` sorts by readers' reactions."""
+    order = engagement.review_order(args)
 
     def build(article_id: str, limit: int, cursor: str | None) -> Any:
         site = sites.current_site()
-        page = read.reviews(http.cursor_key(), article_id, limit, cursor, site)
-        return reviews_out(page.items, page.next_cursor, read.rating_summary(article_id, site))
+        page = read.reviews(http.cursor_key(), article_id, limit, cursor, site, order)
+        return reviews_out(page.items, page.next_cursor, read.rating_summary(article_id, site), order.value)
 
-    return http.cached_page("reviews", article_id, args, build)
+    return http.cached_page("reviews", article_id, args, build, engagement.review_variant(order))

@@ -280,7 +280,10 @@
         h("button", { type: "button", class: "no", "data-act": "reject", "aria-expanded": "false", "aria-keyshortcuts": "r" }, "Reject…", key("r")),
         h("button", { type: "button", class: "spam", "data-act": "spam", "aria-keyshortcuts": "s" }, "Spam", key("s")),
         h("button", { type: "button", class: "quiet", "data-act": "history", "aria-expanded": "false", "aria-keyshortcuts": "h" },
-          "History (" + d.history_length + ")", key("h"))),
+          "History (" + d.history_length + ")", key("h")),
+        d.status === "approved" && d.kind === "comment" && !d.parent_id
+          ? h("button", { type: "button", class: "quiet", "data-act": "feature", "aria-pressed": d.featured_at ? "true" : "false" },
+            "Editors' pick") : null),
       rejectForm(it));
     li.addEventListener("click", function (ev) {
       var b = ev.target.closest("[data-act]");
@@ -348,7 +351,25 @@
     select(it);
     if (action === "history") return toggleHistory(it);
     if (action === "reject") return openReject(it);
+    if (action === "feature") return feature(it);
     decide(it, action, null);
+  }
+  // An editors' pick is a toggle (aria-pressed); the entry stays where it is.
+  function feature(it) {
+    var on = !it.data.featured_at;
+    it.busy = true;
+    call("POST", "entries/" + it.data.id + "/" + (on ? "feature" : "unfeature"), null).then(function (entry) {
+      var old = it.el;
+      it.busy = false;
+      it.data = entry;
+      it.el = render(it);
+      old.replaceWith(it.el);
+      it.el.querySelector("[data-act=feature]").focus();
+      say((on ? "Now an editors' pick: " : "No longer an editors' pick: ") + label(it) + ".");
+    }, function (e) {
+      it.busy = false;
+      say("Could not change the editors' pick " + label(it) + ": " + e.message, true);
+    });
   }
   // Optimistic: the next entry is selected at once, so a moderator can keep typing.
   function decide(it, action, body) {

@@ -48,7 +48,13 @@
     gone: "This entry is no longer published.",
     loadFailed: "Comments could not be loaded.", reviewsFailed: "Reviews could not be loaded.", retry: "Try again",
     badId: "This page has no valid comment thread id.",
-    skipReviews: "Skip to reviews", skipComments: "Back to comments"
+    skipReviews: "Skip to reviews", skipComments: "Back to comments",
+    react: "Respect", helpful: "Helpful", reactFailed: "Your reaction could not be saved. Please try again.",
+    sortBy: "Sort by", o_oldest: "Oldest first", o_newest: "Newest first", o_reactions: "Most reactions",
+    o_replies: "Most replies", o_highest: "Highest rated", o_lowest: "Lowest rated", o_helpful: "Most helpful",
+    picks: "Editors' picks", isNew: "New", addReview: "Add your review",
+    newCount: { one: "{n} new comment", other: "{n} new comments" },
+    newShown: { one: "{n} new comment shown", other: "{n} new comments shown" }
   };
   // Older override names, still honoured: count1/countN, reviews1/reviewsN, star/stars.
   var ZERO = { count: "count0", reviewsCount: "reviews0" };
@@ -157,6 +163,16 @@
     return s ? s.getAttribute("data-comments-site") : PAGE_SITE;
   }
   function sitePath(site) { return site ? "sites/" + site + "/" : ""; }
+
+  // Small things the widget remembers in this browser (a reader's order, own reactions).
+  function store(key, value) {
+    try {
+      if (value === undefined) return JSON.parse(localStorage.getItem("comments-" + key));
+      localStorage.setItem("comments-" + key, JSON.stringify(value));
+    } catch (e) { return null; }
+  }
+  // The entries this browser reacted to (the service tells no reader who else did).
+  var REACTED = store("reacted") || [];
 
   function ago(iso, lang) {
     var s = (new Date(iso).getTime() - Date.now()) / 1000;
@@ -480,6 +496,10 @@
     w.cload = loadingLine();
     w.more = h("button", { type: "button", class: "link more", hidden: true, text: w.t("more"), onclick: function () { w.loadComments(true); } });
     w.form = w.commentForm(null);
+    w.sort = w.sortMenu("comments", ["oldest", "newest", "reactions", "replies"]);
+    w.pickList = h("ol", { class: "thread" });
+    w.picks = h("section", { class: "picks", hidden: true, "aria-label": w.t("picks") }, h("h3", { text: w.t("picks") }), w.pickList);
+    w.fresh = h("button", { type: "button", class: "btn fresh", hidden: true, onclick: function () { w.showNew(); } });
     w.cHead = h("h2", { tabindex: "-1" }, w.t("comments"), " ", w.count);
     w.rHead = h("h2", { tabindex: "-1", text: w.t("reviews") });
     function skip(key, to) {
@@ -492,18 +512,21 @@
     if (show.indexOf("comments") >= 0) {
       w.el.append(h("section", { class: "part comments", "aria-label": w.t("comments") },
         both ? skip("skipReviews", w.rHead) : null,
-        w.cHead, w.form, w.mine, w.cload, w.thread, w.more));
+        w.top = both ? h("nav", { class: "top", "aria-label": w.t("reviews") }) : null,
+        w.cHead, w.form, w.mine, w.sort, w.picks, h("div", { class: "fw" }, w.fresh), w.cload, w.thread, w.more));
     }
     w.summary = h("div", { class: "summary" });
     w.reviews = h("ol", { class: "reviews" });
     w.rload = loadingLine();
     w.moreR = h("button", { type: "button", class: "link more", hidden: true, text: w.t("moreReviews"), onclick: function () { w.loadReviews(true); } });
+    w.rsort = w.sortMenu("reviews", ["newest", "highest", "lowest", "helpful"]);
+    w.write = h("details", { class: "write" }, h("summary", { text: w.t("writeReview") }), w.reviewForm());
     if (show.indexOf("reviews") >= 0) {
       w.el.append(h("section", { class: "part", "aria-label": w.t("reviews") },
         both ? skip("skipComments", w.cHead) : null,
-        w.rHead, w.rload, w.summary, w.reviews, w.moreR,
-        h("details", { class: "write" }, h("summary", { text: w.t("writeReview") }), w.reviewForm())));
+        w.rHead, w.rload, w.summary, w.rsort, w.reviews, w.moreR, w.write));
     }
+    w.showTop(null); // with both lists, the rating and the review form are reachable from the top
     setInterval(function () {
       w.el.querySelectorAll("time[datetime]").forEach(function (el) { el.textContent = ago(el.getAttribute("datetime"), w.lang); });
     }, 60000);
@@ -535,13 +558,21 @@
     if (!none && line) line.remove();
   };
   Widget.prototype.loadComments = function (more) {
-    var w = this, q = "comments?limit=" + PAGE.comments + (w.cursor ? "&cursor=" + encodeURIComponent(w.cursor) : "");
+    var w = this, q = "comments?limit=" + PAGE.comments + (w.cursor ? "&cursor=" + encodeURIComponent(w.cursor) : "") +
+      (w.sort.order ? "&order=" + w.sort.order : "");
     var timer = busy(w.cload, w.t("loading"));
     w.more.disabled = true;
     w.thread.setAttribute("aria-busy", "true");
     getJSON(w.base + articlePath(w.id) + q).then(function (page) {
       var first = null;
+      if (!w.cursor) {
+        w.settings = page.settings;
+        w.sort.show(page.order);
+        w.showPicks(page.featured);
+        w.poll();
+      }
       page.items.forEach(function (c) {
+        if (w.find(w.thread, c.id)) return; // moved across the page boundary while reading
         var li = w.comment(c, 0, null);
         w.thread.append(li);
         first = first || li;
@@ -563,14 +594,19 @@
     });
   };
   Widget.prototype.loadReviews = function (more) {
-    var w = this, q = "reviews?limit=" + PAGE.reviews + (w.rcursor ? "&cursor=" + encodeURIComponent(w.rcursor) : "");
+    var w = this, q = "reviews?limit=" + PAGE.reviews + (w.rcursor ? "&cursor=" + encodeURIComponent(w.rcursor) : "") +
+      (w.rsort.order ? "&order=" + w.rsort.order : "");
     var timer = busy(w.rload, w.t("loadingReviews"));
     w.moreR.disabled = true;
     w.reviews.setAttribute("aria-busy", "true");
     getJSON(w.base + articlePath(w.id) + q).then(function (page) {
       var first = null;
-      if (!w.rcursor) w.showSummary(page.summary);
+      if (!w.rcursor) {
+        w.showSummary(page.summary);
+        w.rsort.show(page.order);
+      }
       page.items.forEach(function (r) {
+        if (w.find(w.reviews, r.id)) return;
         var li = w.review(r);
         w.reviews.append(li);
         first = first || li;
@@ -588,7 +624,148 @@
   Widget.prototype.setCount = function (counts) {
     this.count.textContent = counts.comments ? "(" + counts.comments.toLocaleString(this.lang) + ")" : "";
     this.total = counts.comments;
+    if (this.seen == null) this.seen = counts.comments; // what the reader has been shown
     this.showMore();
+    var n = this.total - this.seen;
+    if (n > 0 && n !== this.freshN) this.live.textContent = this.fresh.textContent = this.L.n("newCount", n);
+    this.freshN = n;
+    this.fresh.hidden = n <= 0;
+  };
+  Widget.prototype.find = function (list, id) { return list.querySelector(":scope > li[data-id='" + id + "']"); };
+  Widget.prototype.sortMenu = function (kind, orders) {
+    var w = this, id = "f" + ++uid, key = kind + "Order", mine = store(key);
+    var sel = h("select", { id: id, onchange: function () {
+      box.order = sel.value;
+      store(key, sel.value);
+      if (kind === "comments") { w.cursor = undefined; w.thread.textContent = ""; w.loadComments(false); }
+      else { w.rcursor = undefined; w.reviews.textContent = ""; w.loadReviews(false); }
+    } });
+    orders.forEach(function (o) { sel.append(h("option", { value: o, text: w.t("o_" + o) })); });
+    var box = h("p", { class: "sort" }, h("label", { for: id, text: w.t("sortBy") }), " ", sel);
+    box.order = orders.indexOf(mine) >= 0 ? mine : null; // else the site's default
+    box.show = function (order) { sel.value = order; };
+    return box;
+  };
+  Widget.prototype.showPicks = function (items) {
+    var w = this;
+    w.pickList.textContent = "";
+    (items || []).forEach(function (c) { w.pickList.append(w.comment(c, 0, null)); });
+    w.picks.hidden = !w.pickList.children.length;
+  };
+  // Checks for new comments while the tab is visible: a conditional GET of the counts (a
+  // 304 while nothing changed, which the front proxy or a CDN can answer); none while hidden.
+  Widget.prototype.poll = function () {
+    var w = this, host = w.el.getRootNode().host;
+    var every = 1000 * +(host.getAttribute("data-comments-poll") || (w.settings && w.settings.poll_seconds) || 0);
+    if (w.polling || !(every > 0)) return;
+    w.polling = true;
+    var wait = every, timer, asking = false;
+    function tick() {
+      clearTimeout(timer);
+      if (document.visibilityState === "hidden" || asking) return;
+      asking = true;
+      getJSON(w.base + articlePath(w.id) + "counts").then(function (c) { wait = every; w.setCount(c); },
+        function () { wait = Math.min(wait * 2, 300000); }).finally(function () {
+        asking = false;
+        timer = setTimeout(tick, wait);
+      });
+    }
+    document.addEventListener("visibilitychange", tick);
+    timer = setTimeout(tick, every);
+  };
+  // "3 new comments": the newest page is read and what is not shown yet is added (new
+  // top-level comments at the top, replies under their parent), without re-drawing
+  // anything else (an open reply form keeps its text) and with the reader's place kept.
+  Widget.prototype.showNew = function () {
+    var w = this, total = w.total;
+    w.fresh.disabled = true;
+    getJSON(w.base + articlePath(w.id) + "comments?limit=" + PAGE.comments + "&order=newest").then(function (page) {
+      var all = w.thread.querySelectorAll("article"), anchor = w.more, added = [];
+      for (var i = 0; i < all.length; i++) if (all[i].getBoundingClientRect().top >= 0) { anchor = all[i]; break; }
+      var top = anchor.getBoundingClientRect().top, found = [], left = total - w.seen;
+      // What the page has that is not shown: whole threads, or replies under shown comments.
+      function walk(list, c, depth, parent) {
+        var old = w.find(list, c.id);
+        if (!old) return found.push({ c: c, list: list, depth: depth, parent: parent });
+        (c.replies || []).forEach(function (r) { walk(old.querySelector(".replies"), r, depth + 1, c.author); });
+      }
+      page.items.forEach(function (c) { walk(w.thread, c, 0, null); });
+      // The newest of those, as many as the count grew (not older threads never loaded),
+      // added oldest first: new threads go on top, so the newest ends first.
+      found.sort(function (a, b) { return a.c.created_at < b.c.created_at ? 1 : -1; });
+      function size(c) { return (c.replies || []).reduce(function (n, r) { return n + size(r); }, 1); }
+      found = found.filter(function (f) {
+        var keep = left > 0;
+        left -= size(f.c);
+        return keep;
+      }).reverse();
+      found.forEach(function (f) {
+        var el = w.comment(f.c, f.depth, f.parent);
+        el.querySelector(".meta").append(h("span", { class: "badge", text: w.t("isNew") }));
+        if (f.depth) f.list.append(el); else f.list.prepend(el);
+        added.push(el);
+      });
+      window.scrollBy(0, anchor.getBoundingClientRect().top - top);
+      w.seen = total;
+      w.setCount({ comments: total });
+      w.empty(w.thread, w.mine, "first");
+      w.live.textContent = w.L.n("newShown", added.length);
+      if (added[0]) added[0].querySelector("article").focus({ preventScroll: true });
+    }, function () { w.live.textContent = w.t("loadFailed"); }).finally(function () { w.fresh.disabled = false; });
+  };
+  Widget.prototype.showTop = function (s) {
+    var w = this;
+    if (!w.top) return;
+    function jump(text, to, open) {
+      return h("a", { href: "#", class: "link", text: text, onclick: function (ev) {
+        ev.preventDefault();
+        if (open) w.write.open = true;
+        to.scrollIntoView({ block: "start" });
+        to.focus({ preventScroll: true });
+      } });
+    }
+    var avg = s && s.count ? s.average.toLocaleString(w.lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : null;
+    w.top.replaceChildren(avg ? jump(w.t("reviews") + ": ★ " + w.t("average", { avg: avg }), w.rHead) : "",
+      jump(w.t("addReview"), w.write.querySelector("input[name=rating]"), true));
+  };
+  // The one reaction: a toggle button; this browser remembers which entries it reacted to.
+  Widget.prototype.reactor = function (item, review) {
+    var w = this, on = REACTED.indexOf(item.id) >= 0, n = item.reactions || 0, asking = false;
+    var count = h("span", { class: "rc" });
+    var label = review ? w.t("helpful") : w.L.own.react || (w.settings && w.settings.reaction_label) || w.t("react");
+    var b = h("button", { type: "button", class: "link react" }, label, " ", count);
+    function paint() {
+      b.setAttribute("aria-pressed", String(on));
+      count.textContent = n ? n.toLocaleString(w.lang) : "";
+    }
+    paint();
+    b.addEventListener("click", function () {
+      if (asking) return;
+      var was = [on, n];
+      on = !on;
+      n = Math.max(0, n + (on ? 1 : -1));
+      paint();
+      asking = true;
+      fetch(API + w.base + "entries/" + item.id + "/reaction", {
+        method: on ? "PUT" : "DELETE", credentials: "omit", headers: { "Content-Type": "application/json" }
+      }).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      }).then(function (d) {
+        on = d.reacted;
+        n = d.reactions;
+        REACTED = REACTED.filter(function (i) { return i !== item.id; }).concat(on ? [item.id] : []).slice(-500);
+        store("reacted", REACTED);
+      }, function () {
+        on = was[0];
+        n = was[1];
+        w.live.textContent = w.t("reactFailed");
+      }).finally(function () {
+        asking = false;
+        paint();
+      });
+    });
+    return b;
   };
   // How many published comments (replies included) are not shown yet: the counts' total less
   // what is loaded. Without the total, the button says only "Load more comments".
@@ -615,6 +792,7 @@
       h("strong", { class: "big", text: avg }),
       starRow(s.average || 0, w.t("average", { avg: avg })),
       h("span", { class: "muted", text: w.L.n("reviewsCount", s.count) })), rows);
+    w.showTop(s);
   };
   Widget.prototype.meta = function (item) {
     return h("header", { class: "meta" }, avatar(item.author),
@@ -627,7 +805,7 @@
     var reply = h("button", { type: "button", class: "link", "aria-expanded": "false", text: w.t("reply") });
     var art = h("article", { "aria-label": c.author, tabindex: "-1" },
       w.meta(c), depth >= DEPTH && parent ? h("p", { class: "muted ctx", text: "↪ " + w.t("inReplyTo", { author: parent }) }) : null,
-      body, h("div", { class: "acts" }, reply, w.reporter(c.id)));
+      body, h("div", { class: "acts" }, reply, w.reactor(c, false), w.reporter(c.id)));
     reply.addEventListener("click", function () { w.openReply(c, li, replies, reply); });
     li.append(art, replies);
     (c.replies || []).forEach(function (r) { replies.append(w.comment(r, depth + 1, c.author)); });
@@ -660,6 +838,7 @@
   };
   Widget.prototype.pending = function (data, list, form, message) {
     var live = data.status === "approved"; // post-moderation or a trusted author
+    if (live && !data.rating && this.seen != null) this.seen++; // not "1 new comment" for the reader's own
     if (live && message) message = this.t("thanksPublished");
     var body = h("div", { class: "body" });
     setBody(body, data.body_html);
@@ -723,7 +902,7 @@
     setBody(body, r.body_html);
     return h("li", { class: "r", "data-id": r.id }, h("article", { "aria-label": r.author, tabindex: "-1" },
       starRow(r.rating, this.t("outOf", { n: r.rating })), r.title ? h("h3", { text: r.title }) : null,
-      this.meta(r), body, h("div", { class: "acts" }, this.reporter(r.id))));
+      this.meta(r), body, h("div", { class: "acts" }, this.reactor(r, true), this.reporter(r.id))));
   };
   // "Report" opens a one-line form: an optional reason, then one POST.
   Widget.prototype.reporter = function (id) {
