@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import signal
 import sys
+import time
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -36,7 +37,9 @@ from .integrations.records import MalformedInput
 from .integrations.records import Record
 from .usecases import demo
 from .usecases import export as export_usecase
+from .api import mailing
 from .usecases import imports
+from .usecases import mail as mail_usecase
 from .usecases import moderate
 from .usecases import stats as stats_usecase
 from .usecases import webhooks as webhooks_usecase
@@ -237,14 +240,7 @@ def export(article_id: str | None, email: str | None, output: IO[str]) -> None:
     click.echo(f"exported {lines - 1} entries", err=True)
 
 
-webhooks_group = AppGroup("webhooks", help="Signed events for COMMENTS_WEBHOOK_URL.")
-
-
-def _settings() -> webhooks_usecase.Settings:
-    settings = webhooks_usecase.Settings.of(current_app.config)
-    if settings is None:
-        raise click.ClickException("COMMENTS_WEBHOOK_URL is not set: there is nowhere to deliver to")
-    return settings
+webhooks_group = AppGroup("webhooks", help="Signed events for COMMENTS_WEBHOOK_URL, and the mail outbox.")
 
 
 @webhooks_group.command("deliver")
@@ -252,24 +248,51 @@ def _settings() -> webhooks_usecase.Settings:
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between looks at the outbox when idle.")
 @click.option("--batch", default=webhooks_usecase.BATCH, show_default=True, help="Events claimed at a time.")
 def deliver(once: bool, interval: float, batch: int) -> None:
-    """POST pending events with retries and backoff. Any number of workers may run."""
-    settings = _settings()
+    """POST pending events and send pending mails, with retries and backoff. Any number of
+    workers may run."""
+    settings = webhooks_usecase.Settings.of(current_app.config)
+    sends_mail = mailing.email_settings() is not None
+    if settings is None and not sends_mail:
+        raise click.ClickException(
+            "COMMENTS_WEBHOOK_URL is not set, nor COMMENTS_SMTP_URL: there is nowhere to deliver to"
+        )
     stop = False
+    mails = mail_usecase.Tally()
 
     def stopping(*_: Any) -> None:
         nonlocal stop
         stop = True
 
+    pruned_at = float("-inf")
+
+    def mail_round() -> int:
+        nonlocal pruned_at
+        if time.monotonic() - pruned_at > webhooks_usecase.PRUNE_EVERY:
+            mail_usecase.prune()
+            pruned_at = time.monotonic()
+        tally = mail_usecase.deliver_due(mailing.email_settings, mailing.secret(), batch)
+        for name in ("sent", "retrying", "failed", "dropped"):
+            setattr(mails, name, getattr(mails, name) + getattr(tally, name))
+        return tally.handled
+
     previous = {sig: signal.signal(sig, stopping) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        tally = webhooks_usecase.run(settings, once, interval, batch, lambda: stop)
+        tally = webhooks_usecase.run(
+            settings, once, interval, batch, lambda: stop, also=mail_round if sends_mail else None
+        )
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    click.echo(
-        f"delivered {tally.delivered}, retrying later {tally.retrying}, failed {tally.failed}, "
-        f"dropped {tally.dropped} (entry erased)"
-    )
+    if settings is not None:
+        click.echo(
+            f"delivered {tally.delivered}, retrying later {tally.retrying}, failed {tally.failed}, "
+            f"dropped {tally.dropped} (entry erased)"
+        )
+    if sends_mail:
+        click.echo(
+            f"mail: sent {mails.sent}, retrying later {mails.retrying}, failed {mails.failed}, "
+            f"dropped {mails.dropped} (decided, erased or unsubscribed before sending)"
+        )
 
 
 @webhooks_group.command("status")

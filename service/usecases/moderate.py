@@ -16,6 +16,7 @@ from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
 from ..persistence import entries
+from ..persistence import mail
 from ..persistence import outbox
 from ..persistence import queries
 from ..persistence.base import utcnow
@@ -110,10 +111,14 @@ def withdraw(entry_id: int, edit_token: str) -> None:
 
 
 def erase_author(email: str, moderator: str) -> list[int]:
-    """Erase every entry of one email address (a data-erasure request)."""
+    """Erase every entry of one email address (a data-erasure request), and the address's
+    reply subscriptions and unsent mails."""
     with read_transaction() as session:
         ids = entries.ids_of_email(session, emails.canonical(email))
-    return _erase_each(ids, moderator)
+    erased = _erase_each(ids, moderator)
+    with write_transaction() as session:
+        mail.forget_address(session, emails.canonical(email))
+    return erased
 
 
 def purge(older_than: timedelta) -> list[int]:
@@ -148,7 +153,8 @@ def _erase_locked(session: Session, entry: Entry, moderator: str) -> None:
             moderator=moderator,
         )
     )
-    entries.delete_entry(session, entry)
+    mail.drop_unsent_for_entry(session, entry.id)
+    entries.delete_entry(session, entry)  # its reply subscription goes with it (cascade)
     queries.recount(session, [entry.article_id])
 
 

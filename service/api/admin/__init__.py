@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .actions import blp as actions
 from .exports import blp as exports
+from .mail import blp as mail
 from .queue import blp as queue
 from .webhooks import blp as webhooks
 
-BLUEPRINTS = (queue, actions, webhooks, exports)
+BLUEPRINTS = (queue, actions, webhooks, exports, mail)
