@@ -21,6 +21,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
 
+from .api import mailing
 from .domain import articles
 from .integrations import commento
 from .integrations import disqus
@@ -37,7 +38,6 @@ from .integrations.records import MalformedInput
 from .integrations.records import Record
 from .usecases import demo
 from .usecases import export as export_usecase
-from .api import mailing
 from .usecases import imports
 from .usecases import mail as mail_usecase
 from .usecases import moderate
@@ -268,7 +268,8 @@ def deliver(once: bool, interval: float, batch: int) -> None:
     def mail_round() -> int:
         nonlocal pruned_at
         if time.monotonic() - pruned_at > webhooks_usecase.PRUNE_EVERY:
-            mail_usecase.prune()
+            current = mailing.email_settings()
+            mail_usecase.prune(link_hours=(current.link_hours if current else 72) + 1)  # nonces outlive their links
             pruned_at = time.monotonic()
         tally = mail_usecase.deliver_due(mailing.email_settings, mailing.secret(), batch)
         for name in ("sent", "retrying", "failed", "dropped"):

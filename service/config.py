@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 from urllib.parse import unquote
 from urllib.parse import urlsplit
-from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError

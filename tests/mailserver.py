@@ -82,7 +82,11 @@ def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str, aut
     from aiosmtpd.smtp import AuthResult
     from aiosmtpd.smtp import LoginPassword
 
-    ok = isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
+    ok = (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login == USER.encode()
+        and auth_data.password == PASSWORD.encode()
+    )
     return AuthResult(success=ok)
 
 

@@ -61,7 +61,7 @@ def sign(secret: str, purpose: str, data: dict[str, Any]) -> str:
     return _serializer(secret, purpose).dumps(data)
 
 
-def unsign(secret: str, purpose: str, token: str, max_age: float | None) -> dict[str, Any]:
+def unsign(secret: str, purpose: str, token: str, max_age: int | None) -> dict[str, Any]:
     """The data of a token made by :func:`sign` for ``purpose`` within ``max_age`` seconds."""
     try:
         data = _serializer(secret, purpose).loads(token, max_age=max_age)
@@ -87,7 +87,7 @@ class Act:
         return sign(secret, "act", {"m": self.moderator, "e": self.entry_id, "a": self.action, "n": self.nonce})
 
     @classmethod
-    def of(cls, secret: str, token: str, max_age: float) -> Act:
+    def of(cls, secret: str, token: str, max_age: int) -> Act:
         data = unsign(secret, "act", token, max_age)
         try:
             act = cls(str(data["m"]), int(data["e"]), str(data["a"]), str(data["n"]))

@@ -260,7 +260,7 @@ class MailAddress(Base):
 
 
 class ReplySubscription(Base):
-    """"Email me when someone replies" on one comment: goes with the comment."""
+    """ "Email me when someone replies" on one comment: goes with the comment."""
 
     __tablename__ = "reply_subscription"
 

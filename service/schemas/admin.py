@@ -249,8 +249,10 @@ class MailPreferenceIn(Schema):
     mode = fields.String(
         required=True,
         validate=validate.OneOf(["each", "digest", "off"]),
-        metadata={"description": "`each`: a mail per entry that needs a moderator; `digest`: one every "
-                  "`digest_minutes`; `off`: none."},
+        metadata={
+            "description": "`each`: a mail per entry that needs a moderator; `digest`: one every "
+            "`digest_minutes`; `off`: none."
+        },
     )
     digest_minutes = fields.Integer(
         load_default=60,

@@ -111,8 +111,7 @@ class Claimed:
     kind: str
     attempts: int
     site_id: str
-    message: EmailMessage | None  # None: dropped (the reason in ``dropped``)
-    dropped: str | None = None
+    message: EmailMessage
 
 
 def _message(settings: EmailSettings, recipient: str, parts: tuple[str, str, str]) -> EmailMessage:
@@ -235,7 +234,9 @@ def _reply(
             return "daily limit of reply mails reached"
         address.sent_today = (address.sent_today if address.sent_on == today else 0) + 1
         address.sent_on = today
-    unsubscribe = _url(settings, "/mail/unsubscribe", rules.sign(secret, "unsubscribe", {"a": recipient, "s": row.site_id}))
+    unsubscribe = _url(
+        settings, "/mail/unsubscribe", rules.sign(secret, "unsubscribe", {"a": recipient, "s": row.site_id})
+    )
     (view,) = read.moderation_view([reply])
     context.update(
         {
@@ -324,7 +325,6 @@ def deliver_due(settings_for: SettingsFor, secret: str, batch: int = BATCH) -> T
         assert settings is not None
         with smtp.Connection(settings) as connection:
             for c in items:
-                assert c.message is not None
                 outcomes.append((c, connection.send(c.message)))
     if outcomes:
         record(settings_for, outcomes, tally)
@@ -347,6 +347,8 @@ def queue_digests() -> int:
 
 
 def prune(keep: timedelta = KEEP, link_hours: int = 24 * 30) -> int:
+    """Forget sent and dropped mails after ``keep``, and the nonces of used links once
+    the links expired (``link_hours``)."""
     with write_transaction() as session:
         now = utcnow()
         return store.prune(session, now - keep, now - timedelta(hours=link_hours))

@@ -29,9 +29,7 @@ def on_change(session: Session, entry: Entry, old: Status | None, new: Status) -
         reason = "reported" if old == Status.APPROVED else "pending"
         for pref in store.moderators_in_mode(session, Mode.EACH, site):
             assert pref.email is not None
-            store.queue(
-                session, Kind.MODERATION, pref.email, {"reason": reason}, entry.id, pref.moderator, site
-            )
+            store.queue(session, Kind.MODERATION, pref.email, {"reason": reason}, entry.id, pref.moderator, site)
     elif new == Status.APPROVED and entry.parent_id is not None:
         subscription = store.subscription(session, entry.parent_id)
         if subscription is None or Kind.REPLY.value in store.kinds_about(session, entry.id):
@@ -48,7 +46,7 @@ def on_change(session: Session, entry: Entry, old: Status | None, new: Status) -
 
 
 def subscribe(session: Session, entry: Entry, email: str) -> None:
-    """"Email me when someone replies" on ``entry`` (a new comment with ``email``): the
+    """ "Email me when someone replies" on ``entry`` (a new comment with ``email``): the
     subscription, and a confirmation mail if the address is not confirmed (at most one a
     day per address). Nothing for entries auto-moderation took for spam."""
     if entry.status == Status.SPAM:

@@ -18,9 +18,9 @@ from flask import Response
 from flask import render_template
 from flask import request
 
+from ..api.mailing import email_settings
 from ..api.mailing import moderators
 from ..api.mailing import secret
-from ..api.mailing import email_settings
 from ..api.public.intake import webhooks
 from ..domain.errors import Conflict
 from ..domain.errors import NotFound
