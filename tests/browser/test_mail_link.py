@@ -90,7 +90,7 @@ def test_a_moderator_approves_an_entry_from_the_mail_link(
     (received,) = smtp_server.wait_for(inbox)
     text = received.message.get_body(("plain",))
     assert text is not None
-    (approve,) = re.findall(r"^Approve: (\S+)$", text.get_content(), re.M)
+    (approve,) = re.findall(r"^Approve: (\S+)$", text.get_content().replace("\r\n", "\n"), re.M)
     assert approve.startswith(f"{base}/admin/act?t=")
 
     page.goto(approve)
