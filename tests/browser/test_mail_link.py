@@ -28,6 +28,7 @@ from .support import article_id
 from .support import assert_clean
 from .support import axe_violations
 from .support import shot
+from .support import sign_in
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +80,17 @@ def test_a_moderator_approves_an_entry_from_the_mail_link(
     base, database = mailing
     service = Service(base)
     inbox = f"alice-{article_id()}@news.example"
-    answer = service.http.put(
-        f"{base}/api/v1/admin/me/notifications", json={"email": inbox, "mode": "each"}, headers=ADMIN, timeout=10
-    )
-    assert answer.status_code == 200, answer.text
+    # The moderator asks for a mail per entry on /admin/ ("My mail").
+    sign_in(page, base)
+    with page.expect_response(lambda r: r.url.endswith("/admin/me/notifications")):
+        page.get_by_text("My mail").click()  # opening it loads the current choice
+    mine = page.get_by_role("form", name="My mail")
+    mine.get_by_label("Email").fill(inbox)
+    mine.get_by_label("Send me").select_option("each")
+    mine.get_by_role("button", name="Save").click()
+    expect(mine.get_by_role("status")).to_have_text("Saved.")
+    answer = service.http.get(f"{base}/api/v1/admin/me/notifications", headers=ADMIN, timeout=10).json()
+    assert (answer["email"], answer["mode"]) == (inbox, "each")
     article = article_id()
     entry = service.comment(article, author="Dana", body="The ferry runs again from Monday.")
     deliver(base, database, smtp_server)
