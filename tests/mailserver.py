@@ -107,3 +107,74 @@ def smtp_server() -> Iterator[MailServer]:
         yield server
     finally:
         controller.stop()
+
+
+@dataclass
+class TlsServers:
+    """Two more servers with a certificate made for 127.0.0.1 (``cert``): one that takes no
+    mail before STARTTLS, one that speaks TLS from the first byte."""
+
+    cert: str
+    starttls: MailServer
+    tls: MailServer
+
+
+@pytest.fixture(scope="session")
+def tls_smtp_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsServers]:
+    import ssl
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+
+    folder = tmp_path_factory.mktemp("smtp-tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    starttls = MailServer("127.0.0.1", free_port())
+    tls = MailServer("127.0.0.1", free_port())
+    common: dict[str, Any] = {"authenticator": _authenticator}
+    controllers = [
+        Controller(
+            _Handler(starttls),
+            hostname="127.0.0.1",
+            port=starttls.port,
+            tls_context=context,
+            require_starttls=True,
+            auth_require_tls=True,
+            **common,
+        ),
+        # aiosmtpd cannot tell this connection is TLS: it would hide AUTH from it otherwise.
+        Controller(
+            _Handler(tls), hostname="127.0.0.1", port=tls.port, ssl_context=context, auth_require_tls=False, **common
+        ),
+    ]
+    for controller in controllers:
+        controller.start()
+    try:
+        yield TlsServers(str(cert), starttls, tls)
+    finally:
+        for controller in controllers:
+            controller.stop()

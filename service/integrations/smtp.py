@@ -32,10 +32,14 @@ class Connection:
             client = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=s.timeout, context=context)
         else:
             client = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.timeout)
+        try:
             if s.smtp_security == "starttls":
                 client.starttls(context=context)
-        if s.smtp_username:
-            client.login(s.smtp_username, s.smtp_password or "")
+            if s.smtp_username:
+                client.login(s.smtp_username, s.smtp_password or "")
+        except BaseException:
+            client.close()
+            raise
         return client
 
     def send(self, message: EmailMessage) -> str | None:

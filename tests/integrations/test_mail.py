@@ -39,6 +39,7 @@ from tests.mailserver import PASSWORD
 from tests.mailserver import REFUSED
 from tests.mailserver import USER
 from tests.mailserver import MailServer
+from tests.mailserver import TlsServers
 from tests.servers import free_port
 
 V1 = "/api/v1"
@@ -455,6 +456,36 @@ def test_without_smtp_nothing_is_queued(app: Flask) -> None:
         assert db.session.scalar(select(MailMessage.id)) is None
         assert db.session.scalar(select(ReplySubscription.entry_id)) is None
     assert "nowhere to deliver" in app.test_cli_runner().invoke(args=["webhooks", "deliver", "--once"]).output
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_mail_goes_over_starttls_or_tls_with_authentication(
+    make_app: Callable[..., Flask], tls_smtp_servers: TlsServers, security: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", tls_smtp_servers.cert)  # trust the test certificate
+    server: MailServer = getattr(tls_smtp_servers, security)
+    settings = EmailSettings(
+        smtp_host=server.host,
+        smtp_port=server.port,
+        smtp_security=security,
+        smtp_username=USER,
+        smtp_password=PASSWORD,
+        public_url=PUBLIC,
+        timeout=5.0,
+    )
+    app = make_app(EMAIL=settings)
+    client = app.test_client()
+    inbox = address("alice")
+    set_mail(client, ALICE, email=inbox, mode="each")
+    Api(client).comment("a1", author="Ann")
+    deliver(app, "mail: sent 1, retrying later 0,")
+    (received,) = server.to(inbox)
+    assert received.authenticated  # the server takes credentials only over TLS
+    assert received.message["Subject"] == "New comment by Ann on a1"
+    # Without the encryption the server asks for, nothing is sent.
+    plain = make_app(EMAIL=EmailSettings(smtp_host=server.host, smtp_port=server.port, public_url=PUBLIC, timeout=2.0))
+    Api(plain.test_client()).comment("a2", author="Bo")
+    deliver(plain, "mail: sent 0, retrying later 1,")
 
 
 def test_smtp_settings_from_the_environment() -> None:
