@@ -40,7 +40,14 @@ SETTINGS = (
     "webhook_secret",
     "who_may_comment",
     "close_after_days",
+    "mail_from_name",
+    "mail_from_address",
+    "mail_language",
 )
+# The mail settings a site may set (``null``: the deployment's COMMENTS_MAIL_FROM and
+# COMMENTS_MAIL_LANGUAGE). A site's own templates are the ``<site>/`` folder of
+# COMMENTS_MAIL_TEMPLATES (usecases/mail.py), not a setting: no path comes from the API.
+MAIL_SETTINGS = ("mail_from_name", "mail_from_address", "mail_language")
 
 
 def is_valid_slug(value: str) -> bool:
@@ -86,6 +93,9 @@ class SiteSettings:
     close_after_days: int | None = None
     banned_words: tuple[str, ...] | None = None
     suspect_words: tuple[str, ...] | None = None
+    mail_from_name: str | None = None
+    mail_from_address: str | None = None
+    mail_language: str | None = None
 
     @property
     def moderation_mode(self) -> str:
@@ -130,6 +140,8 @@ class SiteSettings:
                 plain[key] = int(value)
             elif key in ("webhook_url", "webhook_secret", "who_may_comment", "close_after_days"):
                 plain[key] = value
+            elif key in MAIL_SETTINGS:
+                plain[key] = str(value)
         if origins is not None:
             plain["origins"] = tuple(origins)
         return replace(self, policy=replace(self.policy, **policy), **plain)

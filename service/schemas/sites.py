@@ -12,6 +12,7 @@ from marshmallow import validate
 
 from ..domain import sites
 from .fields import Text
+from .fields import email
 from .fields import site_id
 from .fields import utc_datetime
 
@@ -32,6 +33,9 @@ class Origin(fields.String):
         text: str = super()._deserialize(value, attr, data, **kwargs)
         _origin(text)
         return text.rstrip("/").lower()
+
+
+_ONE_LINE = validate.Regexp(r"^[^\x00-\x1f\x7f]*\Z", error="One line, with no control characters.")
 
 
 def _words(**kwargs: Any) -> fields.List[Any]:
@@ -61,6 +65,20 @@ class SiteSettingsIn(Schema):
     webhook_secret = fields.String(allow_none=True, load_only=True, validate=validate.Length(min=16, max=200))
     who_may_comment = fields.String(allow_none=True, validate=validate.OneOf(sites.WHO_MAY_COMMENT))
     close_after_days = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1, max=36500))
+    mail_from_name = Text(
+        allow_none=True,
+        validate=[validate.Length(min=1, max=100), _ONE_LINE],
+        metadata={"description": "The name mails of this site come from (null: COMMENTS_MAIL_FROM's)."},
+    )
+    mail_from_address = email(
+        allow_none=True,
+        metadata={"description": "The address mails of this site come from (null: COMMENTS_MAIL_FROM's)."},
+    )
+    mail_language = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^[a-z]{2}(-[A-Za-z]{2})?\Z", error="A language code like en or de."),
+        metadata={"description": "The language of this site's mails' templates (null: COMMENTS_MAIL_LANGUAGE)."},
+    )
 
 
 class SiteIn(Schema):
@@ -99,6 +117,9 @@ class SiteSettingsOut(Schema):
     )
     who_may_comment = fields.String(required=True)
     close_after_days = fields.Integer(allow_none=True, required=True)
+    mail_from_name = fields.String(allow_none=True, required=True, metadata={"description": "Null: mail is off."})
+    mail_from_address = fields.String(allow_none=True, required=True, metadata={"description": "Null: mail is off."})
+    mail_language = fields.String(allow_none=True, required=True, metadata={"description": "Null: mail is off."})
 
 
 class SiteOut(Schema):
