@@ -154,3 +154,22 @@ def test_mail_of_site_a_does_not_leak_into_site_b(app: Flask, smtp_server: MailS
     assert client.get(f"{ADMIN}/entries/{waiting}", headers=ALICE).get_json()["status"] == "pending"
     assert client.post("/admin/act", data={"t": token_of(admin_link)}).status_code == 200
     assert client.get(f"{ADMIN}/entries/{waiting}", headers=ALICE).get_json()["status"] == "approved"
+
+
+def test_a_sites_sender_is_checked_and_falls_back_to_the_deployments(app: Flask) -> None:
+    client = app.test_client()
+    for bad in (
+        {"mail_from_name": "North\r\nBcc: x@y.example"},
+        {"mail_from_address": "not an address"},
+        {"mail_language": "english"},
+    ):
+        body = {"id": "north", "name": "North", "settings": bad}
+        response = client.post(f"{ADMIN}/sites", json=body, headers=ALICE)
+        assert response.status_code == 422, bad
+    assert client.get(f"{ADMIN}/sites/north", headers=ALICE).status_code == 404  # nothing stored
+    add_site(client, "north", mail_from_name="North Talk")
+    settings = client.get(f"{ADMIN}/sites/north", headers=ALICE).get_json()["settings"]
+    assert settings["mail_from_name"] == "North Talk"
+    assert settings["mail_from_address"] == "comments@news.example" and settings["mail_language"] == "en"
+    reset = client.patch(f"{ADMIN}/sites/north", json={"settings": {"mail_from_name": None}}, headers=ALICE)
+    assert reset.status_code == 200 and reset.get_json()["settings"]["mail_from_name"] == "News comments"
