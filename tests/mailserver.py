@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +18,14 @@ from typing import Any
 
 import pytest
 
-from .servers import free_port
+
+def free_port() -> int:
+    """A free port on 127.0.0.1 (tests/servers.py has one too, but imports requests, which
+    `pytest tests/unit` must not need)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
 
 USER = "mailer"
 PASSWORD = "mail-secret-0123"

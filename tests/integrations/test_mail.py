@@ -53,7 +53,7 @@ def address(who: str) -> str:
 
 @pytest.fixture
 def mail_app(make_app: Callable[..., Flask], smtp_server: MailServer) -> Callable[..., Flask]:
-    def make(**settings: Any) -> Flask:
+    def make(config: dict[str, Any] | None = None, **settings: Any) -> Flask:
         email = EmailSettings(
             smtp_host=smtp_server.host,
             smtp_port=smtp_server.port,
@@ -65,7 +65,7 @@ def mail_app(make_app: Callable[..., Flask], smtp_server: MailServer) -> Callabl
             timeout=5.0,
             **settings,
         )
-        return make_app(EMAIL=email)
+        return make_app(EMAIL=email, **(config or {}))
 
     return make
 
@@ -181,6 +181,25 @@ def test_a_moderator_gets_a_mail_per_entry_and_acts_from_its_link_once(
     forged = token_of(reject).replace(token_of(reject)[5], "A" if token_of(reject)[5] != "A" else "B", 1)
     assert client.post("/admin/act", data={"t": forged}).status_code == 400
     assert client.post("/admin/act", data={"t": ""}).status_code == 400
+
+
+def test_an_entry_held_by_reader_reports_is_mailed_as_reported(
+    mail_app: Callable[..., Flask], smtp_server: MailServer
+) -> None:
+    app = mail_app({"REPORT_THRESHOLD": 1})
+    client = app.test_client()
+    api = Api(client)
+    inbox = address("alice")
+    entry_id = api.approved_comment("a1", author="Ann", body="Held by a report")
+    set_mail(client, ALICE, email=inbox, mode="each")
+    report = client.post(f"{V1}/entries/{entry_id}/reports", json={"reason": "rude"})
+    assert report.status_code == 202
+    deliver(app, "mail: sent 1,")
+    (received,) = smtp_server.to(inbox)
+    assert received.message["Subject"] == "Reported comment by Ann on a1"
+    text, html = parts(received.message)
+    assert "Readers reported this comment" in text and "Open reports: 1" in text
+    assert "Held by a report" in text and "open reports: 1" in html
 
 
 def test_a_link_works_only_for_a_current_moderator_and_expires(mail_app: Callable[..., Flask]) -> None:
