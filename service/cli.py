@@ -422,6 +422,8 @@ def _show(view: sites_usecase.SiteView) -> None:
         f"who may comment {s.who_may_comment}, close after {s.close_after_days or '-'} days; "
         f"own settings: {', '.join(view.custom) or 'none'}"
     )
+    if s.mail_from_address:  # the service sends mail
+        click.echo(f"  mail from {s.mail_from_name} <{s.mail_from_address}>, language {s.mail_language}")
 
 
 def _forget() -> None:

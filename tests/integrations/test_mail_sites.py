@@ -173,3 +173,14 @@ def test_a_sites_sender_is_checked_and_falls_back_to_the_deployments(app: Flask)
     assert settings["mail_from_address"] == "comments@news.example" and settings["mail_language"] == "en"
     reset = client.patch(f"{ADMIN}/sites/north", json={"settings": {"mail_from_name": None}}, headers=ALICE)
     assert reset.status_code == 200 and reset.get_json()["settings"]["mail_from_name"] == "News comments"
+
+
+def test_a_sites_sender_is_set_from_the_command_line(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    added = runner.invoke(
+        args=["sites", "add", "bugle", "--name", "The Bugle", "mail_from_name=The Bugle", "mail_language=de"]
+    )
+    assert added.exit_code == 0, added.output
+    assert "mail from The Bugle <comments@news.example>, language de" in added.output
+    bad = runner.invoke(args=["sites", "set", "bugle", "mail_from_address=nobody"])
+    assert bad.exit_code != 0 and "mail_from_address" in bad.output
