@@ -98,8 +98,8 @@ def test_mail_of_site_a_does_not_leak_into_site_b(app: Flask, smtp_server: MailS
     assert confirmation.message["From"] == "North Talk <talk@north.example>"  # the site's sender
     (confirm,) = links(parts(confirmation.message)[0], "/sites/north/mail/confirm")
     # Another site's page (the default's, south's) does not know the link.
-    for other in ("/mail/confirm", "/sites/south/mail/confirm", "/sites/nowhere/mail/confirm"):
-        assert client.post(other, data={"t": token_of(confirm)}).status_code == 404, other
+    for page in ("/mail/confirm", "/sites/south/mail/confirm", "/sites/nowhere/mail/confirm"):
+        assert client.post(page, data={"t": token_of(confirm)}).status_code == 404, page
     assert client.post(local(confirm), data={"t": token_of(confirm)}).status_code == 200
 
     # A reply to the same article id on south, published: nothing for the north reader.
