@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import signal
 import sys
+import time
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from flask.cli import with_appcontext
 from marshmallow import ValidationError
 
 from . import config
+from .api import mailing
 from .api import sites as sites_api
 from .domain import articles
 from .domain.accounts import Role
@@ -51,6 +53,7 @@ from .usecases import accounts as accounts_usecase
 from .usecases import demo
 from .usecases import export as export_usecase
 from .usecases import imports
+from .usecases import mail as mail_usecase
 from .usecases import moderate
 from .usecases import sites as sites_usecase
 from .usecases import stats as stats_usecase
@@ -290,17 +293,22 @@ def export(article_id: str | None, email: str | None, output: IO[str], site: str
     click.echo(f"exported {lines - 1} entries", err=True)
 
 
-webhooks_group = AppGroup("webhooks", help="Signed events for COMMENTS_WEBHOOK_URL.")
+webhooks_group = AppGroup("webhooks", help="Signed events for COMMENTS_WEBHOOK_URL, and the mail outbox.")
 
 
-def _settings() -> webhooks_usecase.Settings:
+def _settings(sends_mail: bool = False) -> webhooks_usecase.Settings | None:
     """The deployment's receiver, or, when only sites have one, the delivery settings with
-    no receiver of their own (each event goes to its site's)."""
+    no receiver of their own (each event goes to its site's); ``None`` when no site has a
+    receiver but mail is on (the worker then only sends mail)."""
     settings = webhooks_usecase.Settings.of(current_app.config)
     if settings is not None:
         return settings
     if not any(s.webhooks_on for s in sites_api.registry().all().values()):
-        raise click.ClickException("COMMENTS_WEBHOOK_URL is not set: there is nowhere to deliver to")
+        if sends_mail:
+            return None
+        raise click.ClickException(
+            "COMMENTS_WEBHOOK_URL is not set, nor COMMENTS_SMTP_URL: there is nowhere to deliver to"
+        )
     config_ = current_app.config
     return webhooks_usecase.Settings("", "", float(config_["WEBHOOK_TIMEOUT"]), int(config_["WEBHOOK_MAX_ATTEMPTS"]))
 
@@ -310,25 +318,49 @@ def _settings() -> webhooks_usecase.Settings:
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between looks at the outbox when idle.")
 @click.option("--batch", default=webhooks_usecase.BATCH, show_default=True, help="Events claimed at a time.")
 def deliver(once: bool, interval: float, batch: int) -> None:
-    """POST pending events with retries and backoff. Any number of workers may run."""
-    settings = _settings()
+    """POST pending events and send pending mails, with retries and backoff. Any number of
+    workers may run."""
+    sends_mail = mailing.email_settings() is not None
+    settings = _settings(sends_mail)
     stop = False
+    mails = mail_usecase.Tally()
 
     def stopping(*_: Any) -> None:
         nonlocal stop
         stop = True
 
+    pruned_at = float("-inf")
+
+    def mail_round() -> int:
+        nonlocal pruned_at
+        if time.monotonic() - pruned_at > webhooks_usecase.PRUNE_EVERY:
+            current = mailing.email_settings()
+            mail_usecase.prune(link_hours=(current.link_hours if current else 72) + 1)  # nonces outlive their links
+            pruned_at = time.monotonic()
+        tally = mail_usecase.deliver_due(mailing.email_settings, mailing.secret(), batch, mailing.admin_names())
+        for name in ("sent", "retrying", "failed", "dropped"):
+            setattr(mails, name, getattr(mails, name) + getattr(tally, name))
+        return tally.handled
+
     previous = {sig: signal.signal(sig, stopping) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         targets = sites_api.webhook_targets(current_app._get_current_object())  # type: ignore[attr-defined]
-        tally = webhooks_usecase.run(settings, once, interval, batch, lambda: stop, targets)
+        tally = webhooks_usecase.run(
+            settings, once, interval, batch, lambda: stop, targets, also=mail_round if sends_mail else None
+        )
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    click.echo(
-        f"delivered {tally.delivered}, retrying later {tally.retrying}, failed {tally.failed}, "
-        f"dropped {tally.dropped} (entry erased)"
-    )
+    if settings is not None:
+        click.echo(
+            f"delivered {tally.delivered}, retrying later {tally.retrying}, failed {tally.failed}, "
+            f"dropped {tally.dropped} (entry erased)"
+        )
+    if sends_mail:
+        click.echo(
+            f"mail: sent {mails.sent}, retrying later {mails.retrying}, failed {mails.failed}, "
+            f"dropped {mails.dropped} (decided, erased or unsubscribed before sending)"
+        )
 
 
 @webhooks_group.command("status")
@@ -392,6 +424,8 @@ def _show(view: sites_usecase.SiteView) -> None:
         f"new comments every {s.poll_seconds or '-'} s; "
         f"own settings: {', '.join(view.custom) or 'none'}"
     )
+    if s.mail_from_address:  # the service sends mail
+        click.echo(f"  mail from {s.mail_from_name} <{s.mail_from_address}>, language {s.mail_language}")
 
 
 def _forget() -> None:

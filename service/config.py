@@ -8,8 +8,12 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
+from urllib.parse import unquote
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -67,6 +71,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "TOXICITY_CACHE": None,  # the toxicity model's export; None: the instance folder
         "TOXICITY_SCORING": True,  # False: no entry is scored (and the toxicity rules never apply)
         "ENGAGEMENT": Engagement(),
+        "EMAIL": None,  # EmailSettings: mail is off without COMMENTS_SMTP_URL
     }
 
 
@@ -144,6 +149,7 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
     config.update(moderation_from_environ(environ))
     config.update(webhooks_from_environ(environ))
     config.update(engagement_from_environ(environ))
+    config.update(email_from_environ(environ))
     return config
 
 
@@ -163,6 +169,7 @@ def site_defaults(settings: Mapping[str, Any]) -> sites.SiteSettings:
         comment_order=engaging.comment_order,
         review_order=engaging.review_order,
         poll_seconds=engaging.poll_seconds,
+        **_mail_defaults(settings.get("EMAIL")),
     )
 
 
@@ -190,6 +197,13 @@ def engagement_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
             raise ConfigError("COMMENTS_POLL_SECONDS must be 0 (off) or 5 or more")
         settings["poll_seconds"] = seconds
     return {"ENGAGEMENT": Engagement(**settings)}
+
+
+def _mail_defaults(email: EmailSettings | None) -> dict[str, Any]:
+    """The sender and language every site has unless it sets its own (none: mail is off)."""
+    if email is None:
+        return {}
+    return {"mail_from_name": email.from_name, "mail_from_address": email.from_address, "mail_language": email.language}
 
 
 def toxicity_cache(settings: Mapping[str, Any], instance_path: str) -> Path:
@@ -313,3 +327,96 @@ def instance_secret(instance_path: str) -> str:
         finally:
             tmp.unlink()
     return path.read_text().strip()
+
+
+# -- email ------------------------------------------------------------------------------
+
+SMTP_SECURITY = ("starttls", "tls", "none")
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """Mail to moderators and readers (``usecases/mail.py``): the SMTP server, the sender,
+    the address links in mails point to, and the limits. Per site: read only through
+    ``service.api.mailing.email_settings(site_id)``."""
+
+    smtp_host: str
+    smtp_port: int = 25
+    smtp_security: str = "none"  # "starttls" (STARTTLS on a plain port), "tls" (implicit), "none"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    from_address: str = "comments@localhost"
+    from_name: str = "Comments"
+    public_url: str = "http://127.0.0.1:8000"  # where this service is reached: links in mails
+    templates: str | None = None  # a folder whose templates override the shipped ones
+    site_templates: str | None = None  # the site's own folder (``<templates>/<site>``), first
+    language: str = "en"
+    replies_per_day: int = 10  # reply notifications per address and day
+    link_hours: int = 72  # how long a moderator's action link works
+    timeout: float = 10.0
+    max_attempts: int = 8
+
+
+def parse_smtp_url(value: str) -> dict[str, Any]:
+    """``smtp://user:pass@host:port?starttls=1`` (``smtps://`` for TLS from the first byte)."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError("COMMENTS_SMTP_URL must look like smtp://user:password@host:587?starttls=1 or smtps://host")
+    query = {k: v[-1].lower() for k, v in parse_qs(parts.query).items()}
+    starttls = query.get("starttls", "0") in ("1", "true", "yes", "on")
+    security = "tls" if parts.scheme == "smtps" else "starttls" if starttls else "none"
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError("COMMENTS_SMTP_URL: the port must be a number") from None
+    return {
+        "smtp_host": parts.hostname,
+        "smtp_port": port or {"tls": 465, "starttls": 587}.get(security, 25),
+        "smtp_security": security,
+        "smtp_username": unquote(parts.username) if parts.username else None,
+        "smtp_password": unquote(parts.password) if parts.password else None,
+    }
+
+
+def email_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
+    """``EMAIL``: an :class:`EmailSettings` when COMMENTS_SMTP_URL is set, else nothing
+    (mail off). Separate variables override the URL's parts."""
+    url = environ.get("COMMENTS_SMTP_URL", "").strip()
+    if not url:
+        return {}
+    smtp = parse_smtp_url(url)
+    if user := environ.get("COMMENTS_SMTP_USER", "").strip():
+        smtp["smtp_username"] = user
+    if "COMMENTS_SMTP_PASSWORD" in environ:
+        smtp["smtp_password"] = environ["COMMENTS_SMTP_PASSWORD"]
+    if security := environ.get("COMMENTS_SMTP_SECURITY", "").strip().lower():
+        if security not in SMTP_SECURITY:
+            raise ConfigError("COMMENTS_SMTP_SECURITY must be starttls, tls or none")
+        smtp["smtp_security"] = security
+    public = environ.get("COMMENTS_PUBLIC_URL", "").strip().rstrip("/")
+    if not re.match(r"^https?://[^/\s]+", public, re.I):
+        raise ConfigError("COMMENTS_PUBLIC_URL (this service's https:// address, for links in mails) must be set")
+    settings: dict[str, Any] = {**smtp, "public_url": public}
+    if sender := environ.get("COMMENTS_MAIL_FROM", "").strip():
+        name, address = parseaddr(sender)
+        if "@" not in address:
+            raise ConfigError("COMMENTS_MAIL_FROM must be an address, like 'News comments <comments@news.example>'")
+        settings["from_address"] = address
+        settings["from_name"] = name or EmailSettings.from_name
+    if templates := environ.get("COMMENTS_MAIL_TEMPLATES", "").strip():
+        if not Path(templates).is_dir():
+            raise ConfigError("COMMENTS_MAIL_TEMPLATES must be a folder")
+        settings["templates"] = templates
+    if language := environ.get("COMMENTS_MAIL_LANGUAGE", "").strip():
+        if not re.fullmatch(r"[a-z]{2}(-[A-Za-z]{2})?", language):
+            raise ConfigError("COMMENTS_MAIL_LANGUAGE must be a language code like en or de")
+        settings["language"] = language
+    if (per_day := _count(environ, "COMMENTS_MAIL_REPLIES_PER_DAY")) is not None:
+        settings["replies_per_day"] = per_day
+    if (hours := _count(environ, "COMMENTS_MAIL_LINK_HOURS")) is not None:
+        if hours < 1:
+            raise ConfigError("COMMENTS_MAIL_LINK_HOURS must be 1 or more")
+        settings["link_hours"] = hours
+    if (attempts := _count(environ, "COMMENTS_MAIL_MAX_ATTEMPTS")) is not None:
+        settings["max_attempts"] = max(1, attempts)
+    return {"EMAIL": EmailSettings(**settings)}

@@ -30,6 +30,8 @@ from .databases import sqlalchemy_url
 from .databases import throwaway_postgres
 from .helpers import ADMIN_TOKENS
 from .helpers import Api
+from .mailserver import smtp_server as smtp_server
+from .mailserver import tls_smtp_servers as tls_smtp_servers
 
 if TYPE_CHECKING:  # Playwright is imported by the browser fixture only
     from playwright.sync_api import Browser

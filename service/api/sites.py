@@ -153,10 +153,12 @@ def enter_site(endpoint: str | None, values: dict[str, Any] | None) -> None:
 
 
 def subscriptions(site: str) -> outbox.Subscriptions:
-    """The webhook events the outbox records for ``site`` (none without its webhook)."""
+    """The webhook events the outbox records for ``site`` (none without its webhook), and
+    whether its mails are (the deployment sends mail: COMMENTS_SMTP_URL)."""
+    mail = current_app.config.get("EMAIL") is not None
     if not settings(site).webhooks_on:
-        return outbox.NONE
-    return outbox.Subscriptions(frozenset(current_app.config["WEBHOOK_EVENTS"]))
+        return outbox.Subscriptions(mail=mail) if mail else outbox.NONE
+    return outbox.Subscriptions(frozenset(current_app.config["WEBHOOK_EVENTS"]), mail=mail)
 
 
 def webhook_targets(app: Flask) -> Any:

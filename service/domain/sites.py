@@ -46,9 +46,16 @@ SETTINGS = (
     "comment_order",
     "review_order",
     "poll_seconds",
+    "mail_from_name",
+    "mail_from_address",
+    "mail_language",
 )
 REACTION_LABEL_MAX = 40
 POLL_SECONDS_MIN = 5  # or 0: the widget never checks for new comments
+# The mail settings a site may set (``null``: the deployment's COMMENTS_MAIL_FROM and
+# COMMENTS_MAIL_LANGUAGE). A site's own templates are the ``<site>/`` folder of
+# COMMENTS_MAIL_TEMPLATES (usecases/mail.py), not a setting: no path comes from the API.
+MAIL_SETTINGS = ("mail_from_name", "mail_from_address", "mail_language")
 
 
 def is_valid_slug(value: str) -> bool:
@@ -99,6 +106,9 @@ class SiteSettings:
     comment_order: CommentOrder = CommentOrder.OLDEST
     review_order: ReviewOrder = ReviewOrder.NEWEST
     poll_seconds: int = 30
+    mail_from_name: str | None = None
+    mail_from_address: str | None = None
+    mail_language: str | None = None
 
     @property
     def moderation_mode(self) -> str:
@@ -149,6 +159,8 @@ class SiteSettings:
                 plain[key] = ReviewOrder(value)
             elif key in ("webhook_url", "webhook_secret", "who_may_comment", "close_after_days"):
                 plain[key] = value
+            elif key in MAIL_SETTINGS:
+                plain[key] = str(value)
         if origins is not None:
             plain["origins"] = tuple(origins)
         return replace(self, policy=replace(self.policy, **policy), **plain)

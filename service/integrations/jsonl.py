@@ -93,4 +93,6 @@ def read(file: IO[bytes], advance: Callable[[int], None] = lambda n: None) -> It
             if item["format"] != FORMAT or item.get("version") != VERSION:
                 raise MalformedInput(f"{where}: not a {FORMAT} version {VERSION} file")
             continue
+        if "subscription" in item:
+            continue  # an address's reply subscription (in an export of one address): not an entry
         yield _record(item, where)

@@ -359,3 +359,94 @@ class ModeratorToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+# -- mail --------------------------------------------------------------------------------
+
+DEFAULT_SITE = sites.DEFAULT_SITE
+
+
+class ModeratorMail(Base):
+    """A moderator's mail preference, beside the account: keyed by the name of the audit
+    log (an account's, or a COMMENTS_ADMIN_TOKENS name): the address, and each / digest /
+    off. It covers the sites the moderator may see (``ModeratorSite``; every site for an
+    admin)."""
+
+    __tablename__ = "moderator_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moderator: Mapped[str] = mapped_column(String(limits.MODERATOR))
+    email: Mapped[str | None] = mapped_column(String(limits.EMAIL))
+    mode: Mapped[str] = mapped_column(String(16), default="off")
+    digest_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default=text("60"))
+    # The last digest covered what changed up to this moment.
+    digest_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("uq_moderator_mail_name", "moderator", unique=True),)
+
+
+class MailAddress(Base):
+    """A reader's address that asked for reply notifications: confirmed by its owner (double
+    opt-in) or not yet, and how many reply mails it got today."""
+
+    __tablename__ = "mail_address"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = site_column()
+    email: Mapped[str] = mapped_column(String(limits.EMAIL))
+    confirmed_at: Mapped[datetime | None] = mapped_column()
+    confirm_sent_at: Mapped[datetime | None] = mapped_column()
+    sent_on: Mapped[str | None] = mapped_column(String(10))  # the UTC day of sent_today
+    sent_today: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("uq_mail_address_email", "site_id", "email", unique=True),)
+
+
+class ReplySubscription(Base):
+    """ "Email me when someone replies" on one comment: goes with the comment."""
+
+    __tablename__ = "reply_subscription"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), primary_key=True)
+    site_id: Mapped[str] = site_column()
+    email: Mapped[str] = mapped_column(String(limits.EMAIL), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MailMessage(Base):
+    """The mail outbox: written in the transaction of the change it tells about, rendered
+    and sent by the worker (``flask webhooks deliver``). The recipient and payload are
+    dropped once sent."""
+
+    __tablename__ = "mail_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = site_column()
+    kind: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str | None] = mapped_column(String(limits.EMAIL))
+    moderator: Mapped[str | None] = mapped_column(String(limits.MODERATOR))
+    entry_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    payload: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[Delivery] = mapped_column(DeliveryType, default=Delivery.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+    __table_args__ = (
+        Index("ix_mail_message_due", "state", "next_attempt_at", "id"),
+        Index("ix_mail_message_recipient", "recipient"),
+        Index("ix_mail_message_site", "site_id", "id"),
+    )
+
+
+class MailNonce(Base):
+    """A moderator's mail link that was used: each works once."""
+
+    __tablename__ = "mail_nonce"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

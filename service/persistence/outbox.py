@@ -25,13 +25,15 @@ from .models import WebhookEvent
 @dataclass(frozen=True)
 class Subscriptions:
     """The events the outbox records: none unless COMMENTS_WEBHOOK_URL is set, else those of
-    COMMENTS_WEBHOOK_EVENTS."""
+    COMMENTS_WEBHOOK_EVENTS; and whether the mail outbox records mails (COMMENTS_SMTP_URL)."""
 
     events: frozenset[str] = frozenset()
+    mail: bool = False
 
     @classmethod
     def of(cls, config: Mapping[str, Any]) -> Subscriptions:
-        return cls(frozenset(config["WEBHOOK_EVENTS"]) if config.get("WEBHOOK_URL") else frozenset())
+        events = frozenset(config["WEBHOOK_EVENTS"]) if config.get("WEBHOOK_URL") else frozenset()
+        return cls(events, mail=config.get("EMAIL") is not None)
 
 
 NONE = Subscriptions()

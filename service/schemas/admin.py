@@ -268,3 +268,66 @@ class WebhooksOut(Schema):
     totals = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     items = fields.List(fields.Nested(WebhookEventOut), required=True)
     next_before = fields.Integer(allow_none=True, required=True)
+
+
+class MailPreferenceIn(Schema):
+    email = email(load_default=None, allow_none=True, metadata={"description": "Where the moderator's mail goes."})
+    mode = fields.String(
+        required=True,
+        validate=validate.OneOf(["each", "digest", "off"]),
+        metadata={
+            "description": "`each`: a mail per entry that needs a moderator; `digest`: one every "
+            "`digest_minutes`; `off`: none."
+        },
+    )
+    digest_minutes = fields.Integer(
+        load_default=60,
+        validate=validate.OneOf([5, 15, 30, 60, 180, 720, 1440]),
+        metadata={"description": "5, 15, 30, 60, 180, 720 or 1440."},
+    )
+
+
+class MailPreferenceOut(Schema):
+    moderator = fields.String(required=True)
+    email = fields.String(allow_none=True, required=True)
+    mode = fields.String(required=True, metadata={"example": "each"})
+    digest_minutes = fields.Integer(required=True)
+    mail_configured = fields.Boolean(
+        required=True, metadata={"description": "Whether this service sends mail (COMMENTS_SMTP_URL)."}
+    )
+
+
+class MailArgs(Schema):
+    state = fields.Enum(Delivery, by_value=True, load_default=None)
+    limit = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Default 50, at most 200."})
+    before = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "`next_before` of the previous page."}
+    )
+
+
+class MailMessageOut(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"description": "moderation, digest, confirm or reply."})
+    moderator = fields.String(
+        allow_none=True, required=True, metadata={"description": "The moderator a moderation mail or digest is for."}
+    )
+    entry_id = fields.Integer(allow_none=True, required=True)
+    state = fields.String(required=True, metadata={"description": "pending, delivered, failed or dropped."})
+    attempts = fields.Integer(required=True)
+    created_at = utc_datetime(required=True)
+    next_attempt_at = utc_datetime(allow_none=True, required=True)
+    sent_at = utc_datetime(allow_none=True, required=True)
+    last_error = fields.String(allow_none=True, required=True, metadata={"description": "No addresses in it."})
+
+    @post_dump(pass_original=True)
+    def due_only_while_pending(self, data: dict[str, Any], message: Any, **kwargs: Any) -> dict[str, Any]:
+        if message.state != Delivery.PENDING:
+            data["next_attempt_at"] = None
+        return data
+
+
+class MailOut(Schema):
+    configured = fields.Boolean(required=True)
+    totals = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    items = fields.List(fields.Nested(MailMessageOut), required=True)
+    next_before = fields.Integer(allow_none=True, required=True)

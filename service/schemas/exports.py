@@ -32,3 +32,14 @@ def line(entry: Any, parent_origin: str | None) -> dict[str, Any]:
         "updated_at": entry.updated_at,
         "report_count": entry.report_count,
     }
+
+
+def subscription_line(row: Any, email: str) -> dict[str, Any]:
+    """A reply subscription of an exported address (``import jsonl`` skips these lines)."""
+    return {
+        "subscription": "replies",
+        "entry": origin_of(row.entry_id, row.origin),
+        "email": email,
+        "confirmed": row.confirmed_at is not None,
+        "created_at": row.created_at,
+    }

@@ -68,6 +68,14 @@ class CommentIn(Schema):
     body = Text(required=True, validate=Body, metadata={"description": "Text with optional simple HTML."})
     email = email(load_default=None, allow_none=True, load_only=True)
     parent_id = entry_id(load_default=None, allow_none=True, metadata={"description": "A published comment to answer."})
+    notify_replies = fields.Boolean(
+        load_default=False,
+        load_only=True,
+        metadata={
+            "description": "Email me when someone replies (needs `email`): a confirmation mail first, "
+            "then a mail per published reply. Ignored where the service sends no mail."
+        },
+    )
     website = honeypot()
     page_url = _page_url()
     page_title = _page_title()

@@ -14,6 +14,7 @@ from ..domain import sites
 from ..domain.engagement import CommentOrder
 from ..domain.engagement import ReviewOrder
 from .fields import Text
+from .fields import email
 from .fields import site_id
 from .fields import utc_datetime
 
@@ -34,6 +35,9 @@ class Origin(fields.String):
         text: str = super()._deserialize(value, attr, data, **kwargs)
         _origin(text)
         return text.rstrip("/").lower()
+
+
+_ONE_LINE = validate.Regexp(r"^[^\x00-\x1f\x7f]*\Z", error="One line, with no control characters.")
 
 
 def _words(**kwargs: Any) -> fields.List[Any]:
@@ -89,6 +93,20 @@ class SiteSettingsIn(Schema):
         validate=_poll_seconds,
         metadata={"description": "How often a visible widget checks for new comments; 0: never."},
     )
+    mail_from_name = Text(
+        allow_none=True,
+        validate=[validate.Length(min=1, max=100), _ONE_LINE],
+        metadata={"description": "The name mails of this site come from (null: COMMENTS_MAIL_FROM's)."},
+    )
+    mail_from_address = email(
+        allow_none=True,
+        metadata={"description": "The address mails of this site come from (null: COMMENTS_MAIL_FROM's)."},
+    )
+    mail_language = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^[a-z]{2}(-[A-Za-z]{2})?\Z", error="A language code like en or de."),
+        metadata={"description": "The language of this site's mails' templates (null: COMMENTS_MAIL_LANGUAGE)."},
+    )
 
 
 class SiteIn(Schema):
@@ -131,6 +149,9 @@ class SiteSettingsOut(Schema):
     comment_order = fields.String(required=True)
     review_order = fields.String(required=True)
     poll_seconds = fields.Integer(required=True)
+    mail_from_name = fields.String(allow_none=True, required=True, metadata={"description": "Null: mail is off."})
+    mail_from_address = fields.String(allow_none=True, required=True, metadata={"description": "Null: mail is off."})
+    mail_language = fields.String(allow_none=True, required=True, metadata={"description": "Null: mail is off."})
 
 
 class SiteOut(Schema):

@@ -17,6 +17,7 @@ from ..domain.errors import Invalid
 from ..domain.errors import NotFound
 from ..domain.sites import DEFAULT_SITE
 from ..persistence import accounts as store
+from ..persistence import mail as mail_store
 from ..persistence.base import utcnow
 from ..persistence.database import Duplicate
 from ..persistence.database import Session
@@ -93,6 +94,17 @@ def authenticate(token: str) -> Principal | None:
         with write_transaction() as session:
             store.touch(session, found.token_id, now, now - rules.LAST_USED_EVERY)
     return Principal(found.name, role, frozenset(sites), found.account_id)
+
+
+def principal_named(name: str) -> Principal | None:
+    """The enabled account named ``name`` as who acts (a mail link's moderator), or None."""
+    with read_transaction() as session:
+        account = store.account_named(session, name)
+        if account is None or account.disabled:
+            return None
+        role = Role(account.role)
+        sites = store.sites_of(session, [account.id]).get(account.id, []) if role == Role.MODERATOR else []
+        return Principal(account.name, role, frozenset(sites), account.id)
 
 
 # -- what a moderator's site switcher shows -------------------------------------------------
@@ -263,6 +275,7 @@ def delete_account(account_id: int, actor: Principal | None) -> None:
     with write_transaction() as session:
         account = _found(session, account_id, lock=True)
         _not_yourself(actor, account, "delete")
+        mail_store.forget_preference(session, account.name)
         store.delete_account(session, account.id)
 
 

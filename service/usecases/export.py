@@ -10,6 +10,7 @@ from ..domain import emails
 from ..domain.sites import DEFAULT_SITE
 from ..integrations import jsonl
 from ..persistence import entries as stored
+from ..persistence import mail
 from ..persistence.base import utcnow
 from ..persistence.database import read_transaction
 from ..persistence.models import Entry
@@ -45,3 +46,8 @@ def lines(article_id: str | None = None, email: str | None = None, site: str | N
     yield jsonl.header(utcnow(), scope) + "\n"
     for row in entries(article_id, email, site):
         yield jsonl.line(exports.line(row.entry, row.parent_origin)) + "\n"
+    if email is not None:  # a data access request: the address's reply subscriptions too
+        with read_transaction() as session:
+            subscriptions = mail.subscriptions_of(session, emails.canonical(email), site)
+        for sub in subscriptions:
+            yield jsonl.line(exports.subscription_line(sub, email)) + "\n"

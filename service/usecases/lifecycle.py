@@ -17,6 +17,7 @@ from ..persistence.database import Session
 from ..persistence.models import Entry
 from ..persistence.models import ModerationEvent
 from ..schemas import events
+from . import notify
 
 
 @dataclass(frozen=True)
@@ -67,4 +68,6 @@ def change_status(
         )
     )
     outbox.emit(session, entry, subscriptions, events.snapshot, event)
+    if subscriptions.mail:
+        notify.on_change(session, entry, old, target)
     return True

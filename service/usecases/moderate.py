@@ -18,6 +18,7 @@ from ..domain.moderation import Kind
 from ..domain.moderation import Status
 from ..domain.sites import DEFAULT_SITE
 from ..persistence import entries
+from ..persistence import mail
 from ..persistence import outbox
 from ..persistence import queries
 from ..persistence.base import utcnow
@@ -131,10 +132,13 @@ def withdraw(entry_id: int, edit_token: str, site: str = DEFAULT_SITE) -> None:
 
 def erase_author(email: str, moderator: str, sites: read.Visibility = None) -> list[int]:
     """Erase every entry of one email address (a data-erasure request), on the sites the
-    moderator may see."""
+    moderator may see, and the address's reply subscriptions and unsent mails there."""
     with read_transaction() as session:
         ids = entries.ids_of_email(session, emails.canonical(email), sites)
-    return _erase_each(ids, moderator, sites)
+    erased = _erase_each(ids, moderator, sites)
+    with write_transaction() as session:
+        mail.forget_address(session, emails.canonical(email), sites)
+    return erased
 
 
 def purge(older_than: timedelta, site: str | None = None) -> list[int]:
@@ -173,7 +177,8 @@ def _erase_locked(session: Session, entry: Entry, moderator: str) -> None:
         )
     )
     site_id, article_id = entry.site_id, entry.article_id
-    entries.delete_entry(session, entry)
+    mail.drop_unsent_for_entry(session, entry.id)
+    entries.delete_entry(session, entry)  # its reply subscription goes with it (cascade)
     queries.recount(session, [article_id], site_id)
 
 

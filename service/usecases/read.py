@@ -241,6 +241,11 @@ def _moderation_view(entries: Sequence[Entry], history: dict[int, int] | None = 
     return views
 
 
+def moderation_view(entries: Sequence[Entry]) -> list[Moderated]:
+    """Entries (loaded in this session) as the queue shows them (mails to moderators)."""
+    return _moderation_view(entries)
+
+
 def queue(
     key: bytes,
     status: Status,

@@ -30,6 +30,7 @@ from ..persistence.database import write_transaction
 from ..persistence.models import Entry
 from ..persistence.models import Report
 from ..schemas import events
+from . import notify
 from .lifecycle import Change
 from .lifecycle import change_status
 from .moderate import token_hash
@@ -175,8 +176,14 @@ def submit_comment(
     parent_id: int | None,
     intake: Intake,
     page: Page = NO_PAGE,
+    notify_replies: bool = False,
 ) -> Accepted:
     text = _score(_clean(author, body), intake)
+    if notify_replies and not email:
+        raise Invalid(
+            "Reply notifications need an email address.",
+            {"notify_replies": "Give an email address to be told of replies."},
+        )
     with write_transaction(autoflush=False) as session:
         root_id = None
         if parent_id is not None:
@@ -206,6 +213,8 @@ def submit_comment(
             body_html=text.body_html,
         )
         accepted = _store(session, entry, text, intake)
+        if notify_replies and intake.webhooks.mail and entry.email:
+            notify.subscribe(session, entry, entry.email)
         page.remember(session, intake.site, article_id)
     return accepted
 

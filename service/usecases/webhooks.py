@@ -227,15 +227,18 @@ def prune(keep: timedelta = KEEP) -> int:
 
 
 def run(
-    settings: Settings,
+    settings: Settings | None,
     once: bool,
     interval: float = 1.0,
     batch: int = BATCH,
     should_stop: Callable[[], bool] = lambda: False,
     targets: Targets | None = None,
+    also: Callable[[], int] | None = None,
 ) -> Tally:
     """Deliver until stopped; with ``once``, until nothing is due any more (each event is
-    tried at most once per run: a failure is due again only after its backoff)."""
+    tried at most once per run: a failure is due again only after its backoff). ``also``
+    is another outbox's round (the mail's), run in the same loop; it returns how many
+    items it handled."""
     total = Tally()
     pruned_at = float("-inf")  # first thing: forget what is old
     while not should_stop():
@@ -243,7 +246,8 @@ def run(
             if time.monotonic() - pruned_at > PRUNE_EVERY:
                 prune()
                 pruned_at = time.monotonic()
-            tally = deliver_due(settings, batch, targets)
+            tally = deliver_due(settings, batch, targets) if settings is not None else Tally()
+            others = also() if also is not None else 0
         except UNAVAILABLE as error:
             if once:
                 raise
@@ -253,7 +257,7 @@ def run(
             continue
         for field in ("delivered", "retrying", "failed", "dropped"):
             setattr(total, field, getattr(total, field) + getattr(tally, field))
-        if tally.handled:
+        if tally.handled or others:
             continue
         if once:
             break

@@ -11,9 +11,11 @@ from flask import Flask
 from . import admin
 from . import demo
 from . import embed
+from . import mail
 
 
 def register(app: Flask) -> None:
     app.register_blueprint(embed.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(demo.bp)
+    app.register_blueprint(mail.bp)

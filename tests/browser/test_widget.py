@@ -257,6 +257,7 @@ def test_keyboard_alone_posts_a_comment_and_a_review(
     assert tab_to("author")["outline"] != "none"  # focus is visible
     page.keyboard.type("Kim")
     assert tab_to("email", 1)
+    assert tab_to("notify_replies", 1)  # "Email me when someone replies", beside the email
     assert tab_to("body", 2)  # past the formatting toolbar, one tab stop
     page.keyboard.type("Typed without a mouse.")
     submit = tab_to("Post comment", 1)

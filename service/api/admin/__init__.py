@@ -5,9 +5,10 @@ from __future__ import annotations
 from .accounts import blp as accounts
 from .actions import blp as actions
 from .exports import blp as exports
+from .mail import blp as mail
 from .picks import blp as picks
 from .queue import blp as queue
 from .sites import blp as sites
 from .webhooks import blp as webhooks
 
-BLUEPRINTS = (queue, actions, webhooks, exports, sites, accounts, picks)
+BLUEPRINTS = (queue, actions, webhooks, exports, sites, accounts, picks, mail)

@@ -42,6 +42,7 @@ def submit_comment(data: dict[str, Any], article_id: str) -> Any:
         data["parent_id"],
         intake.intake(data["website"]),
         submit.Page(data["page_url"], data["page_title"]),
+        notify_replies=data["notify_replies"],
     )
 
 

@@ -782,6 +782,25 @@
     }, function (e) { $("site-error").textContent = e.message; });
   });
 
+  /* ---------- my mail: each entry, a digest, or none ---------- */
+  $("mail-prefs").addEventListener("toggle", function () {
+    if (!$("mail-prefs").open || !token) return;
+    var form = $("mail-form");
+    call("GET", "me/notifications").then(function (p) {
+      form.elements.email.value = p.email || "";
+      form.elements.mode.value = p.mode;
+      form.elements.digest_minutes.value = String(p.digest_minutes);
+      $("mail-status").textContent = p.mail_configured ? "" : "This service sends no mail (COMMENTS_SMTP_URL is not set).";
+    }, function (e) { $("mail-status").textContent = e.message; });
+  });
+  $("mail-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var el = ev.currentTarget.elements;
+    var body = { email: el.email.value.trim() || null, mode: el.mode.value, digest_minutes: +el.digest_minutes.value };
+    call("PUT", "me/notifications", body).then(function () { $("mail-status").textContent = "Saved."; },
+      function (e) { $("mail-status").textContent = e.message; });
+  });
+
   if (token) signedIn();
   else signOut();
 })();

@@ -54,7 +54,8 @@
     o_replies: "Most replies", o_highest: "Highest rated", o_lowest: "Lowest rated", o_helpful: "Most helpful",
     picks: "Editors' picks", isNew: "New", addReview: "Add your review",
     newCount: { one: "{n} new comment", other: "{n} new comments" },
-    newShown: { one: "{n} new comment shown", other: "{n} new comments shown" }
+    newShown: { one: "{n} new comment shown", other: "{n} new comments shown" },
+    notifyReplies: "Email me when someone replies", notifyNeedsEmail: "Please enter your email address to be told of replies."
   };
   // Older override names, still honoured: count1/countN, reviews1/reviewsN, star/stars.
   var ZERO = { count: "count0", reviewsCount: "reviews0" };
@@ -337,6 +338,14 @@
       opts.hint ? h("p", { class: "hint", id: id + "h", text: opts.hint }) : null,
       h("p", { class: "err", id: err }));
   }
+  // "Email me when someone replies": the service mails a confirmation first (double opt-in).
+  function notifyBox(L) {
+    var id = "f" + ++uid;
+    return h("div", { class: "field chk" },
+      h("label", { for: id }, h("input", { id: id, type: "checkbox", name: "notify_replies" }),
+        h("span", { text: L.t("notifyReplies") })),
+      h("p", { class: "err", id: id + "e" }));
+  }
   function honeypot() {
     return h("div", { class: "hp", "aria-hidden": "true" },
       h("label", { text: "Website" }, h("input", { name: "website", tabindex: "-1", autocomplete: "off" })));
@@ -385,6 +394,7 @@
       else if (name === "email" && v && c.validity.typeMismatch) bad.email = L.t("badEmail");
     });
     if (el.rating && !form.querySelector("input[name=rating]:checked")) bad.rating = L.t("pickRating");
+    if (el.notify_replies && el.notify_replies.checked && !el.email.value.trim() && !bad.email) bad.email = L.t("notifyNeedsEmail");
     return bad;
   }
   function payload(form) {
@@ -394,6 +404,7 @@
     });
     if (el.rating) data.rating = +form.querySelector("input[name=rating]:checked").value;
     if (el.parent_id) data.parent_id = +el.parent_id.value;
+    if (el.notify_replies && el.notify_replies.checked) data.notify_replies = true;
     if (el.website.value) data.website = el.website.value; // the honeypot, only when a bot filled it
     var page = pageContext();
     if (page.url) data.page_url = page.url;
@@ -876,6 +887,7 @@
       parent ? h("p", { class: "muted ctx", text: "↪ " + w.t("inReplyTo", { author: parent.author }) }) : null,
       h("div", { class: "two" }, field(w.L, "author", w.t("name"), { required: true, auto: "name" }),
         field(w.L, "email", w.t("email"), { type: "email", auto: "email" })),
+      notifyBox(w.L),
       field(w.L, "body", w.t("body"), { area: true, required: true, hint: w.t("hint") }),
       parent ? h("input", { type: "hidden", name: "parent_id", value: parent.id }) : null,
       honeypot(),
