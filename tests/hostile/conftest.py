@@ -24,6 +24,16 @@ from .host import HostSite
 from .host import host_site
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The XSS corpus's tests of one database share one xdist worker (its server and the
+    published corpus are built once); the two databases' may go to different workers."""
+    for item in items:
+        if item.path.name == "test_xss_corpus.py":
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            item.add_marker(pytest.mark.xdist_group(f"xss-corpus-{params.get('hostile_database', 'any')}"))
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def hostile_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh, migrated database of each kind for this suite's servers."""

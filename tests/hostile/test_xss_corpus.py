@@ -27,9 +27,10 @@ from .host import HostSite
 from .safety import ALLOWED_TAGS
 from .safety import violations
 
-# Among the slowest (`make test` prints them, --durations); one xdist worker runs the module, so
-# its costly module fixture is built once rather than once per worker.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("xss-corpus")]
+# Among the slowest (`make test` prints them, --durations). The tests of one database run on
+# one xdist worker (conftest.py groups them), so each database's costly fixtures are built
+# once, and the two databases' halves can run on different workers.
+pytestmark = [pytest.mark.slow]
 
 # How pages are rendered: "harness" (the widget's rules: body_html via innerHTML, author and
 # title via textContent), "widget" (the real /embed.js of issue 3) and "fragment" (the
