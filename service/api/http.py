@@ -143,20 +143,28 @@ def cached_json(validator: str, build: Callable[[], Any], *, cache: bool = False
 
 
 def cached_page(
-    kind: str, raw_article_id: str, args: Mapping[str, Any], build: Callable[[str, int, str | None], Any]
+    kind: str,
+    raw_article_id: str,
+    args: Mapping[str, Any],
+    build: Callable[[str, int, str | None], Any],
+    version_of: Callable[[str], object] = read.version,
 ) -> Response:
     """A public page of one article's ``kind`` (comments, reviews) for the query's ``limit``
-    and ``cursor``, cached under the article's moderation version: ``build(article_id,
-    limit, cursor)`` runs only when no cached body matches."""
+    and ``cursor``, cached under the article's moderation version (``version_of``, which
+    may name more of the article's state; ``build`` finds it in ``g.page_version``):
+    ``build(article_id, limit, cursor)`` runs only when no cached body matches."""
     valid = article_id(raw_article_id)
     limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
     version = g.pop("first_page_version", None) if not args else None
     if version is None:
-        version = read.version(valid)
+        version = version_of(valid)
+    g.page_version = str(version)
     return cached_json(f"{kind}|{valid}|{version}|{limit}|{cursor}", lambda: build(valid, limit, cursor), cache=True)
 
 
-def first_page_revalidated(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def first_page_revalidated(
+    kind: str, version_of: Callable[[str], object] = read.version
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Below ``route`` on a ``cached_page`` view: a conditional GET of an article's first
     page without a query string (what the widget and a revalidating proxy send) is
     compared with the article's current version before the query's schema runs, and a
@@ -170,7 +178,7 @@ def first_page_revalidated(kind: str) -> Callable[[Callable[..., Any]], Callable
             if request.query_string or not request.if_none_match:
                 return view(*args, **kwargs)
             valid = article_id(kwargs["article_id"])
-            version = read.version(valid)
+            version = version_of(valid)
             _, etag = _tags(f"{kind}|{valid}|{version}|{read.clamp(None)}|None")
             if request.if_none_match.contains(etag):
                 return _not_modified(etag)

@@ -71,7 +71,7 @@ def thread_roots(session: Session, article_id: str, limit: int, after: Position 
     """Up to ``limit`` approved top-level comments after ``after``, oldest first."""
     c = Entry
     query = (
-        select(c.id, c.author, c.body_html, c.created_at, c.parent_id)
+        select(c.id, c.author, c.body_html, c.created_at, c.parent_id, c.badge, c.edited_at)
         .where(c.article_id == article_id, c.kind == Kind.COMMENT, c.status == APPROVED, c.parent_id.is_(None))
         .order_by(c.created_at, c.id)
         .limit(limit)
@@ -87,7 +87,7 @@ def thread_replies(session: Session, root_ids: list[int]) -> list[Any]:
     c = Entry
     return list(
         session.execute(
-            select(c.id, c.author, c.body_html, c.created_at, c.parent_id).where(
+            select(c.id, c.author, c.body_html, c.created_at, c.parent_id, c.badge, c.edited_at).where(
                 c.root_id.in_(root_ids), c.status == APPROVED
             )
         )
@@ -98,7 +98,7 @@ def reviews(session: Session, article_id: str, limit: int, after: Position | Non
     """Up to ``limit`` approved reviews after ``after``, newest first."""
     c = Entry
     query = (
-        select(c.id, c.author, c.body_html, c.created_at, c.rating, c.title)
+        select(c.id, c.author, c.body_html, c.created_at, c.rating, c.title, c.badge, c.edited_at)
         .where(c.article_id == article_id, c.kind == Kind.REVIEW, c.status == APPROVED, c.parent_id.is_(None))
         .order_by(c.created_at.desc(), c.id.desc())
         .limit(limit)

@@ -18,6 +18,7 @@ from ..domain.moderation import Status
 from ..persistence import entries
 from ..persistence import outbox
 from ..persistence import queries
+from ..persistence import trust as trust_store
 from ..persistence.base import utcnow
 from ..persistence.database import Session
 from ..persistence.database import read_transaction
@@ -148,6 +149,7 @@ def _erase_locked(session: Session, entry: Entry, moderator: str) -> None:
             moderator=moderator,
         )
     )
+    trust_store.move_author(session, entry, entry.status, None)
     entries.delete_entry(session, entry)
     queries.recount(session, [entry.article_id])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .actions import blp as actions
 from .exports import blp as exports
 from .queue import blp as queue
+from .trust import blp as trust
 from .webhooks import blp as webhooks
 
-BLUEPRINTS = (queue, actions, webhooks, exports)
+BLUEPRINTS = (queue, actions, webhooks, exports, trust)

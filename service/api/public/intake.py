@@ -10,13 +10,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable
+from datetime import datetime
 
 from flask import current_app
 from flask import request
 
 from ...domain import automod
+from ...domain.trust import Commenting
 from ...persistence.outbox import Subscriptions
 from ...usecases.submit import Intake
+from .. import trust
 
 
 def fingerprint() -> str | None:
@@ -27,9 +30,22 @@ def fingerprint() -> str | None:
     return hmac.new(key, f"client:{address}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def intake(honeypot: str | None = None) -> Intake:
+def intake(honeypot: str | None = None, article_date: datetime | None = None) -> Intake:
     policy: automod.Policy = current_app.config["MODERATION_POLICY"]
-    return Intake(policy=policy, client=fingerprint(), honeypot=honeypot, webhooks=webhooks(), scorer=scorer())
+    settings = trust.site_settings()
+    return Intake(
+        policy=policy,
+        client=fingerprint(),
+        honeypot=honeypot,
+        webhooks=webhooks(),
+        scorer=scorer(),
+        reader=trust.reader(),
+        signed_in_only=settings.commenting == Commenting.SIGNED_IN,
+        ban_mode=settings.ban_mode,
+        close_after_days=settings.close_after_days,
+        article_date=article_date,
+        site_id=trust.site_id(),
+    )
 
 
 def scorer() -> Callable[[str], float | None]:
