@@ -7,6 +7,12 @@ Create Date: 2026-12-02 10:40:00
 ``entry`` gets three nullable columns (metadata only on PostgreSQL 11+, no rewrite) and an
 index on ``author_id``, built concurrently on PostgreSQL outside the migration's
 transaction (every existing row is null: nothing to backfill). The other tables are new.
+
+Timed on PostgreSQL with 1,000,000 comments (1,140 MB with indexes, filled with
+generate_series: ~100-character bodies, 5,000 articles and client hashes, 50,000 emails;
+the machine shared with other work): `flask db upgrade` 0006 -> 0011 took 7.2 s wall, flask
+start included, almost all of it the concurrent build of ix_entry_author (valid
+afterwards); `db downgrade 0006` 15.8 s. The column additions are catalogue-only.
 """
 from alembic import op
 import sqlalchemy as sa
