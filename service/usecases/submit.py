@@ -183,8 +183,12 @@ def _admit(session: Session, article_id: str, email: str | None, intake: Intake)
     reader = intake.reader
     author_id = reader.user_id if reader else None
     bans = trust_store.open_bans(session, intake.site_id, trust.identities(author_id, email, intake.client), now)
-    if bans and intake.ban_mode == trust.BanMode.REFUSE:
-        until = [b.expires_at for b in bans]
+    # A refusal tells the sender they are banned: only for identities they proved (the
+    # site's token, their own client). A typed email address proves nothing, so a ban on it
+    # alone holds silently: nobody learns whether someone else's address is banned.
+    proven = [b for b in bans if b.kind != trust.BanKind.EMAIL or reader is not None]
+    if proven and intake.ban_mode == trust.BanMode.REFUSE:
+        until = [b.expires_at for b in proven]
         when = "for good" if None in until else f"until {max(u for u in until if u).strftime('%Y-%m-%d %H:%M')} UTC"
         raise Banned(f"A moderator has banned you from commenting here ({when}).")
     key = trust.author_key(author_id, email, intake.client)
