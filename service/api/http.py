@@ -145,22 +145,31 @@ def cached_json(validator: str, build: Callable[[], Any], *, cache: bool = False
 
 
 def cached_page(
-    kind: str, raw_article_id: str, args: Mapping[str, Any], build: Callable[[str, int, str | None], Any]
+    kind: str,
+    raw_article_id: str,
+    args: Mapping[str, Any],
+    build: Callable[[str, int, str | None], Any],
+    version_of: Callable[[str], object] | None = None,
 ) -> Response:
     """A public page of one article's ``kind`` (comments, reviews) for the query's ``limit``
-    and ``cursor``, cached under the article's moderation version: ``build(article_id,
-    limit, cursor)`` runs only when no cached body matches."""
+    and ``cursor``, cached under the article's moderation version (``version_of``, which
+    may name more of the article's state, of the current site; ``build`` finds it in
+    ``g.page_version``):
+    ``build(article_id, limit, cursor)`` runs only when no cached body matches."""
     valid = article_id(raw_article_id)
     site = sites.current_site()
     limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
     version = g.pop("first_page_version", None) if not args else None
     if version is None:
-        version = read.version(valid, site)
+        version = version_of(valid) if version_of else read.version(valid, site)
+    g.page_version = str(version)
     validator = f"{kind}|{scoped(site, valid)}|{version}|{limit}|{cursor}"
     return cached_json(validator, lambda: build(valid, limit, cursor), cache=True)
 
 
-def first_page_revalidated(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def first_page_revalidated(
+    kind: str, version_of: Callable[[str], object] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Below ``route`` on a ``cached_page`` view: a conditional GET of an article's first
     page without a query string (what the widget and a revalidating proxy send) is
     compared with the article's current version before the query's schema runs, and a
@@ -175,7 +184,7 @@ def first_page_revalidated(kind: str) -> Callable[[Callable[..., Any]], Callable
                 return view(*args, **kwargs)
             valid = article_id(kwargs["article_id"])
             site = sites.current_site()
-            version = read.version(valid, site)
+            version = version_of(valid) if version_of else read.version(valid, site)
             _, etag = _tags(f"{kind}|{scoped(site, valid)}|{version}|{read.clamp(None)}|None")
             if request.if_none_match.contains(etag):
                 return _not_modified(etag)

@@ -74,7 +74,7 @@ def thread_roots(session: Session, site: str, article_id: str, limit: int, after
     """Up to ``limit`` approved top-level comments after ``after``, oldest first."""
     c = Entry
     query = (
-        select(c.id, c.author, c.body_html, c.created_at, c.parent_id)
+        select(c.id, c.author, c.body_html, c.created_at, c.parent_id, c.badge, c.edited_at)
         .where(
             c.site_id == site,
             c.article_id == article_id,
@@ -96,7 +96,7 @@ def thread_replies(session: Session, root_ids: list[int]) -> list[Any]:
     c = Entry
     return list(
         session.execute(
-            select(c.id, c.author, c.body_html, c.created_at, c.parent_id).where(
+            select(c.id, c.author, c.body_html, c.created_at, c.parent_id, c.badge, c.edited_at).where(
                 c.root_id.in_(root_ids), c.status == APPROVED
             )
         )
@@ -107,7 +107,7 @@ def reviews(session: Session, site: str, article_id: str, limit: int, after: Pos
     """Up to ``limit`` approved reviews after ``after``, newest first."""
     c = Entry
     query = (
-        select(c.id, c.author, c.body_html, c.created_at, c.rating, c.title)
+        select(c.id, c.author, c.body_html, c.created_at, c.rating, c.title, c.badge, c.edited_at)
         .where(
             c.site_id == site,
             c.article_id == article_id,

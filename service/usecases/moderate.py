@@ -20,6 +20,7 @@ from ..domain.sites import DEFAULT_SITE
 from ..persistence import entries
 from ..persistence import outbox
 from ..persistence import queries
+from ..persistence import trust as trust_store
 from ..persistence.base import utcnow
 from ..persistence.database import Session
 from ..persistence.database import read_transaction
@@ -172,6 +173,7 @@ def _erase_locked(session: Session, entry: Entry, moderator: str) -> None:
         )
     )
     site_id, article_id = entry.site_id, entry.article_id
+    trust_store.move_author(session, entry, entry.status, None)
     entries.delete_entry(session, entry)
     queries.recount(session, [article_id], site_id)
 

@@ -8,7 +8,14 @@ from tests.helpers import Api
 
 
 def test_empty_article_answers_zeros_not_404(api: Api) -> None:
-    assert api.thread("nothing-here") == {"items": [], "next_cursor": None}
+    assert api.thread("nothing-here") == {
+        "items": [],
+        "next_cursor": None,
+        "closed": False,
+        "commenting": "anyone",
+        "login_url": None,
+        "edit_window_minutes": 15,
+    }
     reviews = api.get("/articles/nothing-here/reviews")
     assert reviews == {
         "items": [],

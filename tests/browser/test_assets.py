@@ -17,7 +17,7 @@ from .support import shot
 from .support import show_article
 from .support import sign_in
 
-GZIP_BUDGET = 15 * 1024
+GZIP_BUDGET = 18 * 1024  # 15 KB before sign-in, editing and closed threads (about 2 KB)
 
 
 def test_embed_js_is_small_and_cached(service_url: str) -> None:

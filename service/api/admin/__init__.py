@@ -7,6 +7,7 @@ from .actions import blp as actions
 from .exports import blp as exports
 from .queue import blp as queue
 from .sites import blp as sites
+from .trust import blp as trust
 from .webhooks import blp as webhooks
 
-BLUEPRINTS = (queue, actions, webhooks, exports, sites, accounts)
+BLUEPRINTS = (queue, actions, webhooks, exports, trust, sites, accounts)
