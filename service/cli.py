@@ -346,8 +346,8 @@ def webhooks_status() -> None:
 
 
 sites_group = AppGroup("sites", help="Sites: each with its own articles, origins and rules.")
-_LISTS = {"banned_words", "suspect_words"}
-_NUMBERS = {"max_links", "report_threshold", "trusted_after", "cache_max_age", "close_after_days"}
+_LISTS = {"banned_words", "suspect_words", "badges"}
+_NUMBERS = {"max_links", "report_threshold", "trusted_after", "cache_max_age", "close_after_days", "edit_window_minutes"}
 
 
 def _settings_of(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -387,7 +387,9 @@ def _show(view: sites_usecase.SiteView) -> None:
     click.echo(
         f"  moderation {s.moderation_mode}, links {s.max_links}, reports {s.report_threshold}, "
         f"trusted after {s.trusted_after}, max-age {s.cache_max_age}, webhook {s.webhook_url or '-'}, "
-        f"who may comment {s.who_may_comment}, close after {s.close_after_days or '-'} days; "
+        f"who may comment {s.who_may_comment}, close after {s.close_after_days or '-'} days, "
+        f"sign-in {'on' if s.sso else 'off'} (aud {s.sso_audience}), bans {s.ban_mode}, "
+        f"edits {s.edit_window_minutes} min; "
         f"own settings: {', '.join(view.custom) or 'none'}"
     )
 
