@@ -347,7 +347,14 @@ def webhooks_status() -> None:
 
 sites_group = AppGroup("sites", help="Sites: each with its own articles, origins and rules.")
 _LISTS = {"banned_words", "suspect_words", "badges"}
-_NUMBERS = {"max_links", "report_threshold", "trusted_after", "cache_max_age", "close_after_days", "edit_window_minutes"}
+_NUMBERS = {
+    "max_links",
+    "report_threshold",
+    "trusted_after",
+    "cache_max_age",
+    "close_after_days",
+    "edit_window_minutes",
+}
 
 
 def _settings_of(pairs: tuple[str, ...]) -> dict[str, Any]:
