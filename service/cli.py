@@ -42,14 +42,15 @@ from .usecases import stats as stats_usecase
 from .usecases import webhooks as webhooks_usecase
 from .widget import demo as demo_site
 
-stats = AppGroup("stats", help="Article counters.")
+stats = AppGroup("stats", help="Article counters and author records.")
 
 
 @stats.command("rebuild")
 def rebuild() -> None:
-    """Recompute every article's counters from its entries."""
+    """Recompute every article's counters and every author's record from the entries."""
     n = stats_usecase.rebuild()
-    click.echo(f"rebuilt counters of {n} articles")
+    authors = stats_usecase.rebuild_authors()
+    click.echo(f"rebuilt counters of {n} articles and records of {authors} authors")
 
 
 @click.command("demo-data")

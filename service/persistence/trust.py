@@ -11,7 +11,9 @@ from typing import Any
 
 from sqlalchemy import and_
 from sqlalchemy import bindparam
+from sqlalchemy import case
 from sqlalchemy import func
+from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
@@ -277,6 +279,53 @@ def records_of(session: Session, site_id: str, keys: Sequence[str]) -> dict[str,
         select(AuthorRecord).where(AuthorRecord.site_id == site_id, AuthorRecord.author_key.in_(list(keys)))
     )
     return {r.author_key: r for r in rows}
+
+
+def rebuild_authors(session: Session) -> int:
+    """Recompute every author record's counters and first-seen date from the entries (a
+    repair, and after an import, which writes entries without moving records); "always
+    hold" stays. Reads every entry once: a command, never a request. Returns the number
+    of records written."""
+    key = case(
+        (Entry.author_id.is_not(None), literal("user:") + Entry.author_id),
+        (Entry.email.is_not(None), literal("email:") + Entry.email),
+        (Entry.client_hash.is_not(None), literal("client:") + Entry.client_hash),
+        else_=None,
+    ).label("author_key")
+
+    def counted(status: Status) -> Any:
+        return func.sum(case((Entry.status == status, 1), else_=0))
+
+    rows = session.execute(
+        select(
+            key, counted(Status.APPROVED), counted(Status.REJECTED), counted(Status.SPAM), func.min(Entry.created_at)
+        )
+        .where(key.is_not(None))
+        .group_by(key)
+    ).all()
+    session.execute(update(AuthorRecord).values(approved=0, rejected=0, spam=0))
+    insert = _insert(session)
+    for author, approved, rejected, spam, first in rows:
+        stmt = insert(AuthorRecord).values(
+            site_id=DEFAULT_SITE,
+            author_key=author,
+            approved=int(approved or 0),
+            rejected=int(rejected or 0),
+            spam=int(spam or 0),
+            first_seen_at=first,
+            always_hold=False,
+        )
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[AuthorRecord.site_id, AuthorRecord.author_key],
+                set_={
+                    "approved": stmt.excluded.approved,
+                    "rejected": stmt.excluded.rejected,
+                    "spam": stmt.excluded.spam,
+                },
+            )
+        )
+    return len(rows)
 
 
 def max_ban_id(session: Session) -> int:

@@ -9,6 +9,7 @@ from ..domain import toxicity as toxicity_score
 from ..domain.moderation import Status
 from ..persistence import decisions
 from ..persistence import queries
+from ..persistence import trust as trust_store
 from ..persistence.base import utcnow
 from ..persistence.database import read_transaction
 from ..persistence.database import write_transaction
@@ -19,6 +20,12 @@ def rebuild(article_ids: list[str] | None = None) -> int:
     """Recompute counters from the entries; returns how many articles were written."""
     with write_transaction() as session:
         return queries.recount(session, article_ids)
+
+
+def rebuild_authors() -> int:
+    """Recompute every author record's counters from the entries; returns how many."""
+    with write_transaction() as session:
+        return trust_store.rebuild_authors(session)
 
 
 @dataclass(frozen=True)
