@@ -57,7 +57,7 @@ from .usecases import stats as stats_usecase
 from .usecases import webhooks as webhooks_usecase
 from .widget import demo as demo_site
 
-stats = AppGroup("stats", help="Article counters.")
+stats = AppGroup("stats", help="Article counters and author records.")
 
 
 def _site(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -80,9 +80,10 @@ def site_option(help: str, default: str | None = None) -> Callable[[Callable[...
 @stats.command("rebuild")
 @site_option("Only this site's articles (default: every site's).")
 def rebuild(site: str | None) -> None:
-    """Recompute every article's counters from its entries."""
+    """Recompute every article's counters and every author's record from the entries."""
     n = stats_usecase.rebuild(site=site)
-    click.echo(f"rebuilt counters of {n} articles")
+    authors = stats_usecase.rebuild_authors(site)
+    click.echo(f"rebuilt counters of {n} articles and records of {authors} authors")
 
 
 @click.command("demo-data")

@@ -11,7 +11,9 @@ from typing import Any
 
 from sqlalchemy import and_
 from sqlalchemy import bindparam
+from sqlalchemy import case
 from sqlalchemy import func
+from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
@@ -283,6 +285,62 @@ def records_of(session: Session, site_id: str, keys: Sequence[str]) -> dict[str,
         select(AuthorRecord).where(AuthorRecord.site_id == site_id, AuthorRecord.author_key.in_(list(keys)))
     )
     return {r.author_key: r for r in rows}
+
+
+def rebuild_authors(session: Session, site: str | None = None) -> int:
+    """Recompute the author records' counters and first-seen dates of ``site`` (None: every
+    site) from its entries, each record of its own site (a repair, and after an import,
+    which writes entries without moving records); "always hold" stays. Reads every entry
+    once: a command, never a request. Returns the number of records written."""
+    key = case(
+        (Entry.author_id.is_not(None), literal("user:") + Entry.author_id),
+        (Entry.email.is_not(None), literal("email:") + Entry.email),
+        (Entry.client_hash.is_not(None), literal("client:") + Entry.client_hash),
+        else_=None,
+    ).label("author_key")
+
+    def counted(status: Status) -> Any:
+        return func.sum(case((Entry.status == status, 1), else_=0))
+
+    query = (
+        select(
+            Entry.site_id,
+            key,
+            counted(Status.APPROVED),
+            counted(Status.REJECTED),
+            counted(Status.SPAM),
+            func.min(Entry.created_at),
+        )
+        .where(key.is_not(None))
+        .group_by(Entry.site_id, key)
+    )
+    reset = update(AuthorRecord).values(approved=0, rejected=0, spam=0)
+    if site is not None:
+        query, reset = query.where(Entry.site_id == site), reset.where(AuthorRecord.site_id == site)
+    rows = session.execute(query).all()
+    session.execute(reset)
+    insert = _insert(session)
+    for site_id, author, approved, rejected, spam, first in rows:
+        stmt = insert(AuthorRecord).values(
+            site_id=site_id,
+            author_key=author,
+            approved=int(approved or 0),
+            rejected=int(rejected or 0),
+            spam=int(spam or 0),
+            first_seen_at=first,
+            always_hold=False,
+        )
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[AuthorRecord.site_id, AuthorRecord.author_key],
+                set_={
+                    "approved": stmt.excluded.approved,
+                    "rejected": stmt.excluded.rejected,
+                    "spam": stmt.excluded.spam,
+                },
+            )
+        )
+    return len(rows)
 
 
 def max_ban_id(session: Session) -> int:

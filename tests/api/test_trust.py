@@ -354,3 +354,20 @@ def test_the_queue_shows_each_authors_record_and_always_hold_holds_them(make_app
     assert api.comment(author="Lee", email="lee@example.org")["status"] == "approved"
     post(api, f"/admin/entries/{one}/always-hold", {"hold": False}, ALICE)
     assert api.comment(**mine)["status"] == "approved"
+
+
+def test_stats_rebuild_recomputes_author_records_as_they_were_moved(api: Api) -> None:
+    kim: dict[str, Any] = {"author": "Kim", "email": "kim@example.org"}
+    one, two = api.comment(**kim)["id"], api.comment(**kim)["id"]
+    api.act(one, "approve")
+    api.act(two, "spam")
+    api.act(api.comment()["id"], "reject")
+    post(api, f"/admin/entries/{one}/always-hold", {"hold": True}, ALICE)
+    before = api.act(one, "approve")["author_history"]
+    app = api.client.application
+    with app.app_context():
+        db.session.execute(text("UPDATE author_record SET approved = 7, spam = 0"))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["stats", "rebuild"])
+    assert result.exit_code == 0 and "records of 2 authors" in result.output
+    assert api.get(f"/admin/entries/{one}", headers=ALICE)["author_history"] == before

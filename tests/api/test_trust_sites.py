@@ -166,3 +166,26 @@ def test_a_moderator_gets_404_for_another_sites_bans_threads_and_entries(client:
     # A ban by entry is on the entry's site.
     by_entry = client.post(f"{ADMIN}/bans", json={"entry_id": south_entry, "reason": "Abuse"}, headers=ALICE)
     assert by_entry.status_code == 201 and by_entry.get_json()["site"] == "south"
+
+
+def test_stats_rebuild_keeps_each_sites_author_records_apart(client: FlaskClient, sites: None) -> None:
+    """One email on two sites is two records; a rebuild of one site leaves the other."""
+    kim: dict[str, Any] = {"author": "Kim", "email": "kim@example.org"}
+    north = [post(client, "north", **kim).get_json()["id"] for _ in range(2)]
+    south = post(client, "south", **kim).get_json()["id"]
+    for entry in north:
+        assert client.post(f"{ADMIN}/entries/{entry}/approve", json={}, headers=ALICE).status_code == 200
+    assert client.post(f"{ADMIN}/entries/{south}/spam", json={}, headers=ALICE).status_code == 200
+
+    def history(entry: int) -> dict[str, Any]:
+        return client.get(f"{ADMIN}/entries/{entry}", headers=ALICE).get_json()["author_history"]  # type: ignore[no-any-return]
+
+    assert (history(north[0])["approved"], history(north[0])["spam"]) == (2, 0)
+    assert (history(south)["approved"], history(south)["spam"]) == (0, 1)
+    runner = client.application.test_cli_runner()
+    for args in (["stats", "rebuild", "--site", "south"], ["stats", "rebuild"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+        assert (history(north[0])["approved"], history(north[0])["spam"]) == (2, 0)
+        assert (history(south)["approved"], history(south)["spam"]) == (0, 1)
+    assert "records of 1 authors" in runner.invoke(args=["stats", "rebuild", "--site", "north"]).output

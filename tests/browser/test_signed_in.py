@@ -23,6 +23,7 @@ from .conftest import migrated_sqlite
 from .support import ADMIN
 from .support import HostSite
 from .support import article_id
+from .support import axe_violations
 from .support import shot
 from .support import show_article
 from .support import sign_in
@@ -41,6 +42,11 @@ def sso_service(tmp_path_factory: pytest.TempPathFactory, host: HostSite) -> Ite
     }
     with gunicorn(env, workers=1) as base:
         yield base, database.removeprefix("sqlite:///")
+
+
+def widget_violations(page: Page) -> list[object]:
+    """axe-core's findings inside the widget (the bare host page has no landmarks of its own)."""
+    return [v for v in axe_violations(page) if any("data-comments-for" in n for n in v["nodes"])]
 
 
 def reader_token() -> str:
@@ -71,6 +77,7 @@ def test_a_signed_in_reader_posts_edits_and_is_banned(page: Page, host: HostSite
     editor.get_by_role("button", name="Save").click()
     expect(mine.locator(".body").first).to_have_text("Signed in, posting, and edited.")
     shot(page, "signed-in-edited")
+    assert widget_violations(page) == []
 
     # Past the window (the entry made 20 minutes older): the service refuses the edit.
     entry_id = int(mine.get_attribute("data-id") or 0)
@@ -96,6 +103,7 @@ def test_a_signed_in_reader_posts_edits_and_is_banned(page: Page, host: HostSite
     admin.locator("#bans summary").click()
     expect(admin.locator("#bans-list")).to_contain_text("reader-1")
     shot(admin, "admin-bans")
+    assert axe_violations(admin) == []
     admin.close()
 
     # The banned reader's next post is refused, with the reason why.
@@ -116,3 +124,4 @@ def test_a_closed_thread_shows_no_form(page: Page, host: HostSite, sso_service: 
     expect(widget.get_by_role("form", name="Comments")).to_be_hidden()
     expect(widget.locator("details.write")).to_be_hidden()
     shot(page, "closed-thread")
+    assert widget_violations(page) == []

@@ -23,6 +23,7 @@
   var siteList = []; // [{site_id, name, pending, more}]: the sites this moderator may see
   var loading = false;
   var generation = 0;
+  var outcome = ""; // what the last action did, said again with the queue's summary after its reload
 
   function $(id) { return document.getElementById(id); }
   function h(tag, attrs) {
@@ -167,7 +168,8 @@
       });
       cursor = page.next_cursor;
       $("more").hidden = !cursor;
-      if (first) say(summary());
+      if (first) say(outcome + summary());
+      if (first) outcome = "";
       if (first && me) loadSites(); // fresh counts with every reload
       // Focus moves to the first entry only if the moderator is not busy elsewhere meanwhile.
       var idle = document.activeElement === document.body || $("queue").contains(document.activeElement);
@@ -268,7 +270,8 @@
       if (!reason.value.trim()) return reason.focus();
       var body = { entry_id: d.id, reason: reason.value.trim(), reject_pending: pending.checked, days: days.value ? +days.value : null };
       call("POST", "bans", body).then(function (ban) {
-        say("Banned the author of #" + d.id + (ban.rejected.length ? "; rejected " + ban.rejected.length + " pending entries." : "."));
+        outcome = "Banned the author of #" + d.id + (ban.rejected.length ? "; rejected " + ban.rejected.length + " pending entries. " : ". ");
+        say(outcome);
         reload(false);
         loadBans();
       }, function (e) { say("Could not ban: " + e.message, true); });
@@ -278,7 +281,8 @@
   function holdAuthor(it) {
     var hold = !(it.data.author_history && it.data.author_history.always_hold);
     call("POST", "entries/" + it.data.id + "/always-hold", { hold: hold }).then(function (entry) {
-      say((hold ? "Every entry of this author is now held: " : "No longer holding every entry of ") + label(it) + ".");
+      outcome = (hold ? "Every entry of this author is now held: " : "No longer holding every entry of ") + label(it) + ". ";
+      say(outcome);
       reload(false);
     }, function (e) { say(e.message, true); });
   }
@@ -294,7 +298,7 @@
         list.append(h("li", {}, h("strong", { text: who }), " · " + b.reason + " · by " + b.moderator + " · ",
           b.expires_at ? "until " + new Date(b.expires_at).toLocaleString() : "for good", " ",
           h("button", { type: "button", class: "quiet", text: "Lift", onclick: function () {
-            call("POST", "bans/" + b.id + "/lift", null).then(function () { say("Lifted the ban on " + who + "."); loadBans(); reload(false); },
+            call("POST", "bans/" + b.id + "/lift", null).then(function () { outcome = "Lifted the ban on " + who + ". "; say(outcome); loadBans(); reload(false); },
               function (e) { say(e.message, true); });
           } })));
       });
