@@ -100,7 +100,7 @@ class SiteSettings:
     close_after_days: int | None = None
     banned_words: tuple[str, ...] | None = None
     suspect_words: tuple[str, ...] | None = None
-    sso_secret: str | None = None  # HS256 key the site signs its readers' tokens with
+    sso_secret: str | None = field(default=None, repr=False)  # HS256 key the site signs its readers' tokens with
     sso_public_key: str | None = None  # RS256: the PEM public key of the site's signing key
     sso_audience: str = DEFAULT_SITE  # the ``aud`` every token must name: the site's id
     sso_issuer: str | None = None  # the ``iss`` every token must name, when set
@@ -169,7 +169,7 @@ class SiteSettings:
             elif key in ("report_threshold", "cache_max_age", "edit_window_minutes"):
                 plain[key] = int(value)
             elif key == "badges":
-                plain[key] = tuple(value)
+                plain[key] = tuple(str(b).strip().lower() for b in value)
             elif key == "ban_mode":
                 plain[key] = trust.BanMode(value)
             elif key in _NULLABLE or key == "who_may_comment":
