@@ -135,7 +135,8 @@ class SiteSettings:
 
     def for_other_sites(self, site_id: str | None = None) -> SiteSettings:
         """What a new site starts from: the deployment's rules, but no origins, no webhook,
-        no sign-in keys and no login page of the default site's; its tokens name its id."""
+        no sign-in keys and no login page of the default site's; its tokens name its id, and
+        anyone may comment until it has its own key and says otherwise."""
         return replace(
             self,
             webhook_url=None,
@@ -146,6 +147,7 @@ class SiteSettings:
             sso_issuer=None,
             login_url=None,
             sso_audience=site_id or self.sso_audience,
+            who_may_comment="anyone",
         )
 
     def with_overrides(self, overrides: Mapping[str, Any], origins: Iterable[str] | None = None) -> SiteSettings:
