@@ -371,3 +371,35 @@ def test_stats_rebuild_recomputes_author_records_as_they_were_moved(api: Api) ->
     result = app.test_cli_runner().invoke(args=["stats", "rebuild"])
     assert result.exit_code == 0 and "records of 2 authors" in result.output
     assert api.get(f"/admin/entries/{one}", headers=ALICE)["author_history"] == before
+
+
+# -- reactions of signed-in readers ---------------------------------------------------------
+
+
+def test_a_signed_in_readers_reaction_is_keyed_by_their_user_id(make_app: Callable[..., Flask]) -> None:
+    api = app_api(make_app)
+    entry = api.approved_comment("a1")
+
+    def react(headers: dict[str, str], address: str, on: bool = True) -> Any:
+        method = api.client.put if on else api.client.delete
+        response = method(
+            f"{V1}/entries/{entry}/reaction",
+            headers={"Content-Type": "application/json", **headers},
+            environ_base={"REMOTE_ADDR": address},
+        )
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    sam, kim = signed(token()), signed(token(sub="u-18", name="Kim"))
+    assert react(sam, "10.0.0.1")["reactions"] == 1
+    assert react(kim, "10.0.0.1")["reactions"] == 2  # one address, two readers
+    assert react(sam, "10.0.0.2") == {"id": entry, "reactions": 2, "reacted": True}  # Sam on another device
+    assert react({}, "10.0.0.1")["reactions"] == 3  # not signed in: the address's own reaction
+    assert react(sam, "10.0.0.3", on=False) == {"id": entry, "reactions": 2, "reacted": False}
+    assert api.thread("a1")["items"][0]["reactions"] == 2
+    bad = api.client.put(
+        f"{V1}/entries/{entry}/reaction",
+        headers={"Content-Type": "application/json", **signed(token(key="another-key-of-32-characters-or-more"))},
+    )
+    assert bad.status_code == 401
+    assert api.thread("a1")["items"][0]["reactions"] == 2
