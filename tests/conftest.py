@@ -20,7 +20,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import text
 
 from service import create_app
-from service.api.sites import registry as sites_registry
+from service.api.sites import warm as warm_sites
 from service.extensions import db
 from service.persistence.base import Base
 from service.persistence.migrating import MIGRATIONS_DIR
@@ -108,7 +108,7 @@ def app(database_url: str) -> Iterator[Flask]:
     app = create_app(base_config(database_url))
     empty_database(app)
     # create_app loaded the sites a previous test left; the emptied database has none.
-    sites_registry(app).forget()
+    warm_sites(app)
     yield app
     with app.app_context():
         db.engine.dispose()
