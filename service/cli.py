@@ -60,7 +60,7 @@ from .usecases import stats as stats_usecase
 from .usecases import webhooks as webhooks_usecase
 from .widget import demo as demo_site
 
-stats = AppGroup("stats", help="Article counters.")
+stats = AppGroup("stats", help="Article counters and author records.")
 
 
 def _site(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -83,9 +83,10 @@ def site_option(help: str, default: str | None = None) -> Callable[[Callable[...
 @stats.command("rebuild")
 @site_option("Only this site's articles (default: every site's).")
 def rebuild(site: str | None) -> None:
-    """Recompute every article's counters from its entries."""
+    """Recompute every article's counters and every author's record from the entries."""
     n = stats_usecase.rebuild(site=site)
-    click.echo(f"rebuilt counters of {n} articles")
+    authors = stats_usecase.rebuild_authors(site)
+    click.echo(f"rebuilt counters of {n} articles and records of {authors} authors")
 
 
 @click.command("demo-data")
@@ -378,8 +379,16 @@ def webhooks_status() -> None:
 
 
 sites_group = AppGroup("sites", help="Sites: each with its own articles, origins and rules.")
-_LISTS = {"banned_words", "suspect_words"}
-_NUMBERS = {"max_links", "report_threshold", "trusted_after", "cache_max_age", "close_after_days", "poll_seconds"}
+_LISTS = {"banned_words", "suspect_words", "badges"}
+_NUMBERS = {
+    "max_links",
+    "report_threshold",
+    "trusted_after",
+    "cache_max_age",
+    "close_after_days",
+    "poll_seconds",
+    "edit_window_minutes",
+}
 
 
 def _settings_of(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -421,7 +430,9 @@ def _show(view: sites_usecase.SiteView) -> None:
         f"trusted after {s.trusted_after}, max-age {s.cache_max_age}, webhook {s.webhook_url or '-'}, "
         f"who may comment {s.who_may_comment}, close after {s.close_after_days or '-'} days, "
         f"reaction {s.reaction_label}, comments {s.comment_order}, reviews {s.review_order}, "
-        f"new comments every {s.poll_seconds or '-'} s; "
+        f"new comments every {s.poll_seconds or '-'} s, "
+        f"sign-in {'on' if s.sso else 'off'} (aud {s.sso_audience}), bans {s.ban_mode}, "
+        f"edits {s.edit_window_minutes} min; "
         f"own settings: {', '.join(view.custom) or 'none'}"
     )
     if s.mail_from_address:  # the service sends mail

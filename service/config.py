@@ -22,6 +22,7 @@ from .domain import automod
 from .domain import engagement
 from .domain import limits
 from .domain import sites
+from .domain import trust
 from .domain import webhooks
 from .domain import wordlists
 from .domain.moderation import Status
@@ -72,6 +73,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "TOXICITY_SCORING": True,  # False: no entry is scored (and the toxicity rules never apply)
         "ENGAGEMENT": Engagement(),
         "EMAIL": None,  # EmailSettings: mail is off without COMMENTS_SMTP_URL
+        "TRUST": TrustSettings(),
     }
 
 
@@ -150,14 +152,18 @@ def from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
     config.update(webhooks_from_environ(environ))
     config.update(engagement_from_environ(environ))
     config.update(email_from_environ(environ))
+    if any(name in environ for name in TRUST_VARIABLES):
+        config["TRUST"] = trust_from_environ(environ)
     return config
 
 
 def site_defaults(settings: Mapping[str, Any]) -> sites.SiteSettings:
     """The default site's settings when it sets nothing: the deployment's ``COMMENTS_*``
     (so a deployment without sites behaves as before). Other sites start from these too,
-    without the origins and the webhook (``SiteSettings.for_other_sites``)."""
+    without the origins, the webhook, the sign-in keys and login URL
+    (``SiteSettings.for_other_sites``)."""
     engaging: Engagement = settings.get("ENGAGEMENT") or Engagement()
+    signing: TrustSettings = settings.get("TRUST") or TrustSettings()
     return sites.SiteSettings(
         policy=settings["MODERATION_POLICY"],
         report_threshold=int(settings["REPORT_THRESHOLD"]),
@@ -170,6 +176,16 @@ def site_defaults(settings: Mapping[str, Any]) -> sites.SiteSettings:
         review_order=engaging.review_order,
         poll_seconds=engaging.poll_seconds,
         **_mail_defaults(settings.get("EMAIL")),
+        who_may_comment=signing.commenting.value,
+        close_after_days=signing.close_after_days,
+        sso_secret=signing.sso_secret,
+        sso_public_key=signing.sso_public_key,
+        sso_audience=signing.sso_audience,
+        sso_issuer=signing.sso_issuer,
+        login_url=signing.login_url,
+        badges=signing.badges,
+        ban_mode=signing.ban_mode,
+        edit_window_minutes=signing.edit_window_minutes,
     )
 
 
@@ -420,3 +436,89 @@ def email_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
     if (attempts := _count(environ, "COMMENTS_MAIL_MAX_ATTEMPTS")) is not None:
         settings["max_attempts"] = max(1, attempts)
     return {"EMAIL": EmailSettings(**settings)}
+
+
+TRUST_VARIABLES = (
+    "COMMENTS_SSO_SECRET",
+    "COMMENTS_SSO_PUBLIC_KEY",
+    "COMMENTS_SSO_PUBLIC_KEY_FILE",
+    "COMMENTS_SSO_AUDIENCE",
+    "COMMENTS_SSO_ISSUER",
+    "COMMENTS_COMMENTING",
+    "COMMENTS_LOGIN_URL",
+    "COMMENTS_BADGES",
+    "COMMENTS_BAN_MODE",
+    "COMMENTS_CLOSE_AFTER_DAYS",
+    "COMMENTS_EDIT_WINDOW_MINUTES",
+)
+
+
+@dataclass(frozen=True)
+class TrustSettings:
+    """The environment's settings for signed-in readers, bans, closing and editing: the
+    default site's (and, but for the keys and login URL, every site's) fallback in
+    ``site_defaults``; the API reads them per site through ``api/sites.py``'s ``settings()``."""
+
+    sso_secret: str | None = None  # HS256 key the site signs its readers' tokens with
+    sso_public_key: str | None = None  # RS256: the PEM public key of the site's signing key
+    sso_audience: str = trust.DEFAULT_SITE  # the ``aud`` every token must name
+    sso_issuer: str | None = None  # the ``iss`` every token must name, when set
+    commenting: trust.Commenting = trust.Commenting.ANYONE
+    login_url: str | None = None  # where "Sign in to comment" leads
+    badges: tuple[str, ...] = ("subscriber",)  # the site's badge labels, besides ``staff``
+    ban_mode: trust.BanMode = trust.BanMode.REFUSE
+    close_after_days: int | None = None  # threads close N days after their first entry or article date
+    edit_window_minutes: int = 15
+
+    @property
+    def sso(self) -> bool:
+        return bool(self.sso_secret or self.sso_public_key)
+
+
+def trust_from_environ(environ: Mapping[str, str]) -> TrustSettings:
+    """``COMMENTS_SSO_*``, ``COMMENTS_COMMENTING``, ``COMMENTS_LOGIN_URL``, ``COMMENTS_BADGES``,
+    ``COMMENTS_BAN_MODE``, ``COMMENTS_CLOSE_AFTER_DAYS``, ``COMMENTS_EDIT_WINDOW_MINUTES``."""
+    values: dict[str, Any] = {}
+    if secret := environ.get("COMMENTS_SSO_SECRET", "").strip():
+        if len(secret) < 32:
+            raise ConfigError("COMMENTS_SSO_SECRET must be 32 characters or more")
+        values["sso_secret"] = secret
+    key = environ.get("COMMENTS_SSO_PUBLIC_KEY", "").strip()
+    if path := environ.get("COMMENTS_SSO_PUBLIC_KEY_FILE", "").strip():
+        try:
+            key = Path(path).read_text()
+        except OSError:
+            raise ConfigError("COMMENTS_SSO_PUBLIC_KEY_FILE cannot be read") from None
+    if key:
+        if "BEGIN PUBLIC KEY" not in key:
+            raise ConfigError("COMMENTS_SSO_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)")
+        values["sso_public_key"] = key.replace("\\n", "\n")
+    if audience := environ.get("COMMENTS_SSO_AUDIENCE", "").strip():
+        values["sso_audience"] = audience
+    if issuer := environ.get("COMMENTS_SSO_ISSUER", "").strip():
+        values["sso_issuer"] = issuer
+    if who := environ.get("COMMENTS_COMMENTING", "").strip().lower():
+        if who not in tuple(trust.Commenting):
+            raise ConfigError("COMMENTS_COMMENTING must be 'anyone' or 'signed-in'")
+        values["commenting"] = trust.Commenting(who)
+    if login := environ.get("COMMENTS_LOGIN_URL", "").strip():
+        if not re.match(r"^https?://[^/\s]+", login, re.I):
+            raise ConfigError("COMMENTS_LOGIN_URL must be an http:// or https:// URL")
+        values["login_url"] = login
+    if "COMMENTS_BADGES" in environ:
+        labels = tuple(b.strip().lower() for b in environ["COMMENTS_BADGES"].split(",") if b.strip())
+        if any(len(b) > trust.BADGE or b == trust.MODERATOR_BADGE for b in labels):
+            raise ConfigError(f"COMMENTS_BADGES: labels of at most {trust.BADGE} characters, not 'moderator'")
+        values["badges"] = labels
+    if mode := environ.get("COMMENTS_BAN_MODE", "").strip().lower():
+        if mode not in tuple(trust.BanMode):
+            raise ConfigError("COMMENTS_BAN_MODE must be 'refuse' or 'hold'")
+        values["ban_mode"] = trust.BanMode(mode)
+    if (days := _count(environ, "COMMENTS_CLOSE_AFTER_DAYS")) is not None:
+        values["close_after_days"] = days or None
+    if (minutes := _count(environ, "COMMENTS_EDIT_WINDOW_MINUTES")) is not None:
+        values["edit_window_minutes"] = minutes
+    settings = TrustSettings(**values)
+    if settings.commenting == trust.Commenting.SIGNED_IN and not settings.sso:
+        raise ConfigError("COMMENTS_COMMENTING=signed-in needs COMMENTS_SSO_SECRET or COMMENTS_SSO_PUBLIC_KEY")
+    return settings

@@ -50,7 +50,13 @@ DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
     domain.Malformed: 400,
     domain.Forbidden: 403,
     domain.IllegalTransition: 409,
+    domain.Unauthorized: 401,
 }
+
+
+def domain_status(error: domain.DomainError) -> int:
+    """The status of a domain error: its own class's, or its nearest base class's."""
+    return next((DOMAIN_STATUS[k] for k in type(error).__mro__ if k in DOMAIN_STATUS), 400)
 
 
 def envelope(
@@ -160,7 +166,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(domain.DomainError)
     def _domain(error: domain.DomainError) -> Response:
-        return envelope(DOMAIN_STATUS.get(type(error), 400), error.message, error.fields, code=error.code)
+        return envelope(domain_status(error), error.message, error.fields, code=error.code)
 
     def _database_down(error: Exception) -> Response:
         log.warning("database unavailable: %s", type(error).__name__)

@@ -181,6 +181,7 @@ _SERVER_FILES = (
     "tests/browser/test_resilience.py",
     "tests/browser/test_post_moderation.py",
     "tests/browser/test_toxicity.py",
+    "tests/browser/test_signed_in.py",
 )
 
 

@@ -144,7 +144,7 @@ def cached_json(validator: str, build: Callable[[], Any], *, cache: bool = False
     return cached_response(validator, lambda: _json(build()), "application/json", cache=cache)
 
 
-def _page_validator(kind: str, valid: str, version: int | None, limit: int, cursor: str | None, variant: str) -> str:
+def _page_validator(kind: str, valid: str, version: object, limit: int, cursor: str | None, variant: str) -> str:
     tag = f"{kind}|{valid}|{version}|{limit}|{cursor}"
     return f"{tag}|{variant}" if variant else tag
 
@@ -155,23 +155,29 @@ def cached_page(
     args: Mapping[str, Any],
     build: Callable[[str, int, str | None], Any],
     variant: str = "",
+    version_of: Callable[[str], object] | None = None,
 ) -> Response:
     """A public page of one article's ``kind`` (comments, reviews) for the query's ``limit``
-    and ``cursor``, cached under the article's moderation version: ``build(article_id,
-    limit, cursor)`` runs only when no cached body matches. ``variant`` names anything
-    else the body depends on (an order other than the API's default)."""
+    and ``cursor``, cached under the article's moderation version (``version_of``, which
+    may name more of the article's state, of the current site; ``build`` finds it in
+    ``g.page_version``): ``build(article_id, limit, cursor)`` runs only when no cached body
+    matches. ``variant`` names anything else the body depends on (an order other than the
+    API's default, the site's non-default settings)."""
     valid = article_id(raw_article_id)
     site = sites.current_site()
     limit, cursor = read.clamp(args.get("limit")), args.get("cursor")
     version = g.pop("first_page_version", None) if not args else None
     if version is None:
-        version = read.version(valid, site)
+        version = version_of(valid) if version_of else read.version(valid, site)
+    g.page_version = str(version)
     validator = _page_validator(kind, scoped(site, valid), version, limit, cursor, variant)
     return cached_json(validator, lambda: build(valid, limit, cursor), cache=True)
 
 
 def first_page_revalidated(
-    kind: str, variant: Callable[[], str] | None = None
+    kind: str,
+    variant: Callable[[], str] | None = None,
+    version_of: Callable[[str], object] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Below ``route`` on a ``cached_page`` view: a conditional GET of an article's first
     page without a query string (what the widget and a revalidating proxy send) is
@@ -187,7 +193,7 @@ def first_page_revalidated(
                 return view(*args, **kwargs)
             valid = article_id(kwargs["article_id"])
             site = sites.current_site()
-            version = read.version(valid, site)
+            version = version_of(valid) if version_of else read.version(valid, site)
             key = scoped(site, valid)
             validator = _page_validator(kind, key, version, read.clamp(None), None, variant() if variant else "")
             _, etag = _tags(validator)

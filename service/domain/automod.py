@@ -3,8 +3,9 @@ published, held for a moderator or marked as spam. The first rule that decides w
 decision and its rule go to the audit log, and a moderator can always reverse it.
 
 Order: honeypot, banned words and a very high toxicity score (spam or rejected, when set)
-> trusted author (publish) > suspect words, a high toxicity score, too many links, shouting
-(hold) > the moderation mode (``pre``: hold, ``post``: publish).
+> a banned author (held silently, when the site holds rather than refuses) > an author a
+moderator marked "always hold" (hold) > trusted author (publish) > suspect words, a high
+toxicity score, too many links, shouting (hold) > the moderation mode (``pre``: hold, ``post``: publish).
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class Submission:
     approved_before: int = 0
     refused_before: int = 0
     toxicity: float | None = None  # see domain/toxicity.py; None: not scored or not English
+    banned: bool = False  # a ban is in force on the author (and the site holds such entries)
+    always_hold: bool = False  # a moderator marked the author "always hold"
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,10 @@ def decide(s: Submission, policy: Policy) -> Verdict:
         return Verdict(Status.SPAM, "banned-words", f"Contains the banned word {word!r}.")
     if detail := _at_or_over(s.toxicity, policy.toxicity_refuse):
         return Verdict(policy.toxicity_refuse_status, "toxicity-refuse", detail)
+    if s.banned:
+        return Verdict(Status.PENDING, "banned", "The author is banned; held for a moderator.")
+    if s.always_hold:
+        return Verdict(Status.PENDING, "always-hold", "A moderator holds every entry of this author.")
     if policy.trusted_after and s.approved_before >= policy.trusted_after and not s.refused_before:
         return Verdict(Status.APPROVED, "trusted-author", f"{s.approved_before} published entries, none refused.")
     if word := policy.suspect.find(text):
@@ -101,3 +108,13 @@ def decide(s: Submission, policy: Policy) -> Verdict:
     if policy.mode == Mode.POST:
         return Verdict(Status.APPROVED, "post-moderation", "Published at once (post-moderation).")
     return Verdict(Status.PENDING, "pre-moderation", "Waits for a moderator (pre-moderation).")
+
+
+# Verdicts that no rule reached: the moderation mode's, and a trusted author's.
+DEFAULT_RULES = frozenset({"pre-moderation", "post-moderation", "trusted-author"})
+
+
+def hits_a_rule(verdict: Verdict) -> bool:
+    """Whether a rule objected to the text (what sends an edited, published entry back to
+    the queue)."""
+    return verdict.rule not in DEFAULT_RULES

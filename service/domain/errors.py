@@ -48,3 +48,27 @@ class Forbidden(DomainError):
     """Known, but not yours to change (a wrong edit token)."""
 
     code = "forbidden"
+
+
+class Unauthorized(DomainError):
+    """Who is asking could not be established (a bad sign-in token, none where one is needed)."""
+
+    code = "unauthorized"
+
+
+class SignInRequired(Unauthorized):
+    code = "sign_in_required"
+
+
+class Closed(Forbidden):
+    """The thread takes no more submissions."""
+
+    code = "closed"
+
+
+class EditWindowClosed(Forbidden):
+    code = "edit_window_closed"
+
+
+class Banned(Forbidden):
+    code = "banned"

@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import automod
+from . import trust
 from . import wordlists
 from .engagement import CommentOrder
 from .engagement import ReviewOrder
@@ -49,6 +50,13 @@ SETTINGS = (
     "mail_from_name",
     "mail_from_address",
     "mail_language",
+    "sso_secret",
+    "sso_public_key",
+    "sso_issuer",
+    "login_url",
+    "badges",
+    "ban_mode",
+    "edit_window_minutes",
 )
 REACTION_LABEL_MAX = 40
 POLL_SECONDS_MIN = 5  # or 0: the widget never checks for new comments
@@ -56,6 +64,10 @@ POLL_SECONDS_MIN = 5  # or 0: the widget never checks for new comments
 # COMMENTS_MAIL_LANGUAGE). A site's own templates are the ``<site>/`` folder of
 # COMMENTS_MAIL_TEMPLATES (usecases/mail.py), not a setting: no path comes from the API.
 MAIL_SETTINGS = ("mail_from_name", "mail_from_address", "mail_language")
+# Settings that never fall back from the default site to another: each site signs its
+# readers in with its own key and sends them to its own login page.
+_OWN = ("webhook_url", "webhook_secret", "sso_secret", "sso_public_key", "sso_issuer", "login_url")
+_NULLABLE = ("close_after_days",) + _OWN
 
 
 def is_valid_slug(value: str) -> bool:
@@ -88,8 +100,10 @@ class SiteSettings:
     """A site's rules in force. ``policy`` holds the moderation mode, word lists, link limit
     and trusted-after (with the deployment's toxicity rules); ``banned_words`` and
     ``suspect_words`` are the entries the site set (``None``: the deployment's list).
-    ``who_may_comment`` and ``close_after_days`` are stored and shown; enforcing them is
-    the business of the features that read them."""
+    ``who_may_comment`` (``anyone``, ``signed-in``) and ``close_after_days`` are enforced by
+    the signed-in readers' and closed threads' rules (``domain/trust.py``), as are the
+    SSO keys, login URL, badge labels, ban mode and edit window. A token must name the
+    site's ``sso_audience`` (its id; the default site's is ``COMMENTS_SSO_AUDIENCE``)."""
 
     policy: automod.Policy = field(default_factory=automod.Policy)
     report_threshold: int = 3
@@ -109,6 +123,22 @@ class SiteSettings:
     mail_from_name: str | None = None
     mail_from_address: str | None = None
     mail_language: str | None = None
+    sso_secret: str | None = field(default=None, repr=False)  # HS256 key the site signs its readers' tokens with
+    sso_public_key: str | None = None  # RS256: the PEM public key of the site's signing key
+    sso_audience: str = DEFAULT_SITE  # the ``aud`` every token must name: the site's id
+    sso_issuer: str | None = None  # the ``iss`` every token must name, when set
+    login_url: str | None = None  # where "Sign in to comment" leads
+    badges: tuple[str, ...] = ("subscriber",)  # the site's badge labels, besides ``staff``
+    ban_mode: trust.BanMode = trust.BanMode.REFUSE
+    edit_window_minutes: int = 15
+
+    @property
+    def commenting(self) -> trust.Commenting:
+        return trust.Commenting(self.who_may_comment)
+
+    @property
+    def sso(self) -> bool:
+        return bool(self.sso_secret or self.sso_public_key)
 
     @property
     def moderation_mode(self) -> str:
@@ -126,10 +156,22 @@ class SiteSettings:
     def webhooks_on(self) -> bool:
         return bool(self.webhook_url and self.webhook_secret)
 
-    def for_other_sites(self) -> SiteSettings:
-        """What a new site starts from: the deployment's rules, but no origins and no
-        webhook of the default site's."""
-        return replace(self, webhook_url=None, webhook_secret=None, origins=())
+    def for_other_sites(self, site_id: str | None = None) -> SiteSettings:
+        """What a new site starts from: the deployment's rules, but no origins, no webhook,
+        no sign-in keys and no login page of the default site's; its tokens name its id, and
+        anyone may comment until it has its own key and says otherwise."""
+        return replace(
+            self,
+            webhook_url=None,
+            webhook_secret=None,
+            origins=(),
+            sso_secret=None,
+            sso_public_key=None,
+            sso_issuer=None,
+            login_url=None,
+            sso_audience=site_id or self.sso_audience,
+            who_may_comment="anyone",
+        )
 
     def with_overrides(self, overrides: Mapping[str, Any], origins: Iterable[str] | None = None) -> SiteSettings:
         """These settings with what a site set (``SETTINGS`` keys; unknown keys, left by a
@@ -137,7 +179,7 @@ class SiteSettings:
         policy: dict[str, Any] = {}
         plain: dict[str, Any] = {}
         for key, value in overrides.items():
-            if value is None and key not in ("close_after_days", "webhook_url", "webhook_secret"):
+            if value is None and key not in _NULLABLE:
                 continue
             if key == "moderation_mode":
                 policy["mode"] = automod.Mode(value)
@@ -149,7 +191,7 @@ class SiteSettings:
                 plain["suspect_words"] = tuple(value)
             elif key in ("max_links", "trusted_after"):
                 policy[key] = int(value)
-            elif key in ("report_threshold", "cache_max_age", "poll_seconds"):
+            elif key in ("report_threshold", "cache_max_age", "poll_seconds", "edit_window_minutes"):
                 plain[key] = int(value)
             elif key == "reaction_label":
                 plain[key] = str(value)
@@ -157,7 +199,11 @@ class SiteSettings:
                 plain[key] = CommentOrder(value)
             elif key == "review_order":
                 plain[key] = ReviewOrder(value)
-            elif key in ("webhook_url", "webhook_secret", "who_may_comment", "close_after_days"):
+            elif key == "badges":
+                plain[key] = tuple(str(b).strip().lower() for b in value)
+            elif key == "ban_mode":
+                plain[key] = trust.BanMode(value)
+            elif key in _NULLABLE or key == "who_may_comment":
                 plain[key] = value
             elif key in MAIL_SETTINGS:
                 plain[key] = str(value)

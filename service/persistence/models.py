@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON
+from sqlalchemy import Boolean
 from sqlalchemy import Enum
 from sqlalchemy import Float
 from sqlalchemy import ForeignKey
@@ -20,6 +21,7 @@ from sqlalchemy.orm import mapped_column
 
 from ..domain import limits
 from ..domain import sites
+from ..domain import trust
 from ..domain.accounts import TOKEN_LABEL
 from ..domain.accounts import Role
 from ..domain.moderation import Kind
@@ -101,6 +103,11 @@ class Entry(Base):
     reply_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     # When a moderator made it an editors' pick; null when it is none.
     featured_at: Mapped[datetime | None] = mapped_column()
+    # A signed-in author's user id on the site (never served to readers), the badge shown
+    # next to the name, and when the author last edited the entry.
+    author_id: Mapped[str | None] = mapped_column(String(trust.USER_ID))
+    badge: Mapped[str | None] = mapped_column(String(trust.BADGE))
+    edited_at: Mapped[datetime | None] = mapped_column()
 
     __table_args__ = (
         # Public reads: an article's approved top-level comments or reviews, in time order.
@@ -181,6 +188,8 @@ class Entry(Base):
         # The duplicate check: one probe for the same text, at any number of earlier entries.
         Index("ix_entry_repeat", "site_id", "client_hash", "article_id", "body_digest", "created_at"),
         Index("ix_entry_email", "email"),
+        # A signed-in author's entries (their edits, a ban's pending entries).
+        Index("ix_entry_author", "site_id", "author_id"),
         # One review per email address per article.
         Index(
             "uq_entry_review_email",
@@ -228,8 +237,8 @@ class Report(Base):
 
 
 class Reaction(Base):
-    """One reader's reaction to one entry. ``reader`` is a keyed hash of the client (never
-    its address); a signed-in reader's id will key it once readers can sign in."""
+    """One reader's reaction to one entry. ``reader`` is a keyed hash of the signed-in
+    reader's site user id, else of the client (never its address)."""
 
     __tablename__ = "reaction"
 
@@ -450,3 +459,86 @@ class MailNonce(Base):
 
     nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
     used_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ThreadState(Base):
+    """Whether an article's thread takes submissions: closed or reopened by a moderator,
+    and what its automatic closing counts from (its first entry, or the article's date)."""
+
+    __tablename__ = "thread_state"
+
+    site_id: Mapped[str] = site_column(primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(8), default=trust.ThreadMode.AUTO, server_default=trust.ThreadMode.AUTO)
+    closed_at: Mapped[datetime | None] = mapped_column()
+    closed_by: Mapped[str | None] = mapped_column(String(limits.MODERATOR))
+    first_entry_at: Mapped[datetime | None] = mapped_column()
+    article_date: Mapped[datetime | None] = mapped_column()
+
+
+class EntryRevision(Base):
+    """The text of an entry before an author's edit, for moderators."""
+
+    __tablename__ = "entry_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = site_column()
+    entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(String(limits.TITLE))
+    toxicity: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)  # when it was replaced
+
+
+class Ban(Base):
+    """A reader a moderator banned: by the site's user id, an email address or the client
+    hash behind an anonymous entry; until ``expires_at`` (null: for good) or lifted."""
+
+    __tablename__ = "ban"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = site_column()
+    kind: Mapped[str] = mapped_column(String(8))
+    value: Mapped[str] = mapped_column(String(trust.BAN_VALUE))
+    entry_id: Mapped[int | None] = mapped_column(Integer)  # the entry it was made from
+    author: Mapped[str | None] = mapped_column(String(limits.AUTHOR))  # that entry's name
+    reason: Mapped[str] = mapped_column(String(1000))
+    moderator: Mapped[str] = mapped_column(String(limits.MODERATOR))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column()
+    lifted_at: Mapped[datetime | None] = mapped_column()
+    lifted_by: Mapped[str | None] = mapped_column(String(limits.MODERATOR))
+
+    __table_args__ = (Index("ix_ban_identity", "site_id", "kind", "value"),)
+
+
+class AuthorRecord(Base):
+    """An author's moderation record on a site, moved in the transaction of every status
+    change (``usecases/lifecycle.py``), so the queue never counts entries."""
+
+    __tablename__ = "author_record"
+
+    site_id: Mapped[str] = site_column(primary_key=True)
+    author_key: Mapped[str] = mapped_column(String(trust.AUTHOR_KEY), primary_key=True)
+    approved: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    rejected: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    spam: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    always_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
+
+class AuditEvent(Base):
+    """What moderators did beyond entries: closing and reopening threads, bans, holds."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[str] = site_column()
+    subject: Mapped[str] = mapped_column(String(trust.AUTHOR_KEY + 16))  # "article:x", "ban:3"
+    action: Mapped[str] = mapped_column(String(32))
+    moderator: Mapped[str] = mapped_column(String(limits.MODERATOR))
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_audit_event_subject", "site_id", "subject"),)

@@ -103,6 +103,8 @@ _COMMENT_COLUMNS = (
     Entry.parent_id,
     Entry.reactions,
     Entry.reply_count,
+    Entry.badge,
+    Entry.edited_at,
 )
 
 
@@ -144,7 +146,9 @@ def reviews(
     """Up to ``limit`` approved reviews of ``site``'s article after ``after``, in ``sort``'s
     order (newest first unless asked)."""
     c = Entry
-    query = select(c.id, c.author, c.body_html, c.created_at, c.rating, c.title, c.reactions).where(
+    query = select(
+        c.id, c.author, c.body_html, c.created_at, c.rating, c.title, c.reactions, c.badge, c.edited_at
+    ).where(
         c.site_id == site,
         c.article_id == article_id,
         c.kind == Kind.REVIEW,

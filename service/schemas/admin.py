@@ -68,6 +68,29 @@ class ParentOut(Schema):
     body_html = fields.String(required=True, metadata={"description": "Sanitized HTML."})
 
 
+class BanSummaryOut(Schema):
+    id = fields.Integer(required=True)
+    reason = fields.String(required=True)
+    expires_at = utc_datetime(allow_none=True, metadata={"description": "Null: for good."})
+
+
+class AuthorHistoryOut(Schema):
+    approved = fields.Integer(required=True)
+    rejected = fields.Integer(required=True)
+    spam = fields.Integer(required=True)
+    first_seen_at = utc_datetime(allow_none=True, metadata={"description": "The author's first entry on this site."})
+    always_hold = fields.Boolean(required=True, metadata={"description": "Every entry of the author is held."})
+    bans = fields.List(fields.Nested(BanSummaryOut), required=True, metadata={"description": "Bans in force."})
+
+
+class RevisionOut(Schema):
+    body_source = fields.String(required=True, metadata={"description": "What the author had sent, as text."})
+    body_html = fields.String(required=True)
+    title = fields.String(allow_none=True)
+    toxicity = fields.Float(allow_none=True)
+    created_at = utc_datetime(required=True, metadata={"description": "When the author replaced it."})
+
+
 class QueueItemOut(Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
@@ -102,6 +125,14 @@ class QueueItemOut(Schema):
     parent = fields.Nested(
         ParentOut, allow_none=True, required=True, metadata={"description": "The comment a reply answers."}
     )
+    author_id = fields.String(allow_none=True, metadata={"description": "The signed-in author's user id on the site."})
+    badge = fields.String(allow_none=True)
+    edited_at = utc_datetime(allow_none=True)
+    author_history = fields.Nested(
+        AuthorHistoryOut,
+        allow_none=True,
+        metadata={"description": "The author's record on this site (null: nothing identifies the author)."},
+    )
 
 
 class QueueOut(Schema):
@@ -121,6 +152,113 @@ class EventOut(Schema):
 
 class EntryDetailOut(QueueItemOut):
     history = fields.List(fields.Nested(EventOut), required=True)
+    revisions = fields.List(
+        fields.Nested(RevisionOut), metadata={"description": "Texts the author's edits replaced, oldest first."}
+    )
+
+
+class AuditOut(Schema):
+    action = fields.String(required=True)
+    moderator = fields.String(required=True)
+    reason = fields.String(allow_none=True)
+    created_at = utc_datetime(required=True)
+
+
+class ThreadStateOut(Schema):
+    site = fields.String(required=True)
+    article_id = fields.String(required=True)
+    closed = fields.Boolean(required=True)
+    mode = fields.String(
+        required=True,
+        metadata={"description": "`auto` (closes by itself if the site says so), `closed` or `open` (reopened)."},
+    )
+    closes_at = utc_datetime(allow_none=True, metadata={"description": "When it closes by itself; null: never."})
+    history = fields.List(fields.Nested(AuditOut), required=True)
+
+
+class SiteArgs(Schema):
+    site = site_id(
+        load_default=None,
+        metadata={
+            "description": "The site (default: the moderator's only site, else the default site); "
+            "another site than the moderator's is a 404."
+        },
+    )
+
+
+class ThreadModeIn(Schema):
+    reason = Text(load_default=None, allow_none=True, validate=Reason)
+
+
+class BanIn(Schema):
+    site = site_id(
+        load_default=None,
+        metadata={"description": "The site to ban from (default: the entry's site, else as `SiteArgs`)."},
+    )
+    entry_id = entry_id(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Ban the author of this entry (its user id, else its email, else its client)."},
+    )
+    user_id = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=128))
+    email = email(load_default=None, allow_none=True)
+    reason = Text(required=True, validate=validate.Length(min=1, max=1000))
+    days = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=36600),
+        metadata={"description": "How long; null or absent: for good."},
+    )
+    reject_pending = fields.Boolean(
+        load_default=False, metadata={"description": "Reject every entry of theirs awaiting moderation."}
+    )
+
+    @validates_schema
+    def one_target(self, data: dict[str, Any], **kwargs: Any) -> None:
+        given = [k for k in ("entry_id", "user_id", "email") if data.get(k) is not None]
+        if len(given) != 1:
+            raise ValidationError("Give exactly one of entry_id, user_id or email.", "entry_id")
+
+
+class BanOut(Schema):
+    id = fields.Integer(required=True)
+    site = fields.String(required=True, attribute="site_id", metadata={"description": "The site it bans from."})
+    kind = fields.String(required=True, metadata={"description": "`user`, `email` or `client` (an anonymous author)."})
+    identity = fields.String(
+        allow_none=True, required=True, metadata={"description": "The user id or email; null for a client."}
+    )
+    entry_id = fields.Integer(allow_none=True, metadata={"description": "The entry the ban was made from."})
+    author = fields.String(allow_none=True, metadata={"description": "That entry's author name."})
+    reason = fields.String(required=True)
+    moderator = fields.String(required=True)
+    created_at = utc_datetime(required=True)
+    expires_at = utc_datetime(allow_none=True)
+    lifted_at = utc_datetime(allow_none=True)
+    lifted_by = fields.String(allow_none=True)
+    active = fields.Boolean(required=True)
+    rejected = fields.List(fields.Integer(), metadata={"description": "Pending entries this ban rejected."})
+    history = fields.List(fields.Nested(AuditOut), required=True)
+
+
+class BansArgs(SiteArgs):
+    all = fields.Boolean(load_default=False, metadata={"description": "Lifted and expired bans too."})
+    limit = fields.Integer(validate=validate.Range(min=1), load_default=None)
+    before = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID), load_default=None, metadata={"description": "Bans with lower ids."}
+    )
+
+
+class BansOut(Schema):
+    items = fields.List(fields.Nested(BanOut), required=True)
+
+
+class AlwaysHoldIn(Schema):
+    hold = fields.Boolean(load_default=True, metadata={"description": "false: stop holding the author."})
+    reason = Text(load_default=None, allow_none=True, validate=Reason)
+
+
+class ReplyIn(Schema):
+    body = Text(required=True, validate=validate.Length(min=1, max=10_000))
 
 
 class ToxicityStatsArgs(Schema):

@@ -66,7 +66,9 @@ def entry_id(**kwargs: Any) -> fields.Integer:
 
 
 def utc_datetime(**kwargs: object) -> fields.DateTime:
-    return fields.DateTime(format="iso", metadata={"description": "ISO 8601, UTC"}, **kwargs)  # type: ignore[arg-type]
+    given = dict(kwargs.pop("metadata", None) or {})  # type: ignore[call-overload]
+    description = " ".join(filter(None, (given.pop("description", None), "ISO 8601, UTC")))
+    return fields.DateTime(format="iso", metadata={"description": description, **given}, **kwargs)  # type: ignore[arg-type]
 
 
 class PageArgs(Schema):

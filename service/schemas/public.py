@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Sequence
+from contextvars import ContextVar
+from datetime import UTC
 from typing import Any
 
 from marshmallow import Schema
+from marshmallow import ValidationError
 from marshmallow import fields
 from marshmallow import validate
+from marshmallow import validates_schema
 
 from ..domain import limits
 from ..domain import ratings
 from ..domain.engagement import CommentOrder
 from ..domain.engagement import ReviewOrder
+from ..domain.trust import MODERATOR_BADGE
 from .fields import PageArgs
 from .fields import Text
 from .fields import article_id
@@ -63,8 +68,43 @@ def honeypot() -> fields.String:
     )
 
 
-class CommentIn(Schema):
-    author = Text(required=True, validate=Author)
+def _article_date() -> fields.DateTime:
+    return fields.AwareDateTime(
+        format="iso",
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        default_timezone=UTC,
+        metadata={
+            "description": "The article's publication date (`data-comments-article-date`): a site that "
+            "closes threads N days after publication counts from it."
+        },
+    )
+
+
+# Whether ``author`` may be left out (set by the public blueprints before parsing): the
+# request carries a sign-in token, which names the author, or the site takes signed-in
+# readers only (an anonymous submission is then refused for that, not for its name).
+AUTHOR_OPTIONAL: ContextVar[bool] = ContextVar("author_optional", default=False)
+
+
+class _Authored(Schema):
+    @validates_schema(skip_on_field_errors=False)
+    def author_unless_signed_in(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("author") is None and not AUTHOR_OPTIONAL.get():
+            raise ValidationError("Missing data for required field.", "author")
+
+
+def _author() -> Text:
+    return Text(
+        load_default=None,
+        validate=Author,
+        metadata={"description": "Required, unless the reader is signed in (`X-Comments-SSO`): then the token's name."},
+    )
+
+
+class CommentIn(_Authored):
+    author = _author()
     body = Text(required=True, validate=Body, metadata={"description": "Text with optional simple HTML."})
     email = email(load_default=None, allow_none=True, load_only=True)
     parent_id = entry_id(load_default=None, allow_none=True, metadata={"description": "A published comment to answer."})
@@ -79,10 +119,11 @@ class CommentIn(Schema):
     website = honeypot()
     page_url = _page_url()
     page_title = _page_title()
+    article_date = _article_date()
 
 
-class ReviewIn(Schema):
-    author = Text(required=True, validate=Author)
+class ReviewIn(_Authored):
+    author = _author()
     rating = fields.Integer(required=True, strict=True, validate=validate.Range(1, 5))
     body = Text(required=True, validate=Body)
     title = Text(load_default=None, allow_none=True, validate=Title)
@@ -90,6 +131,38 @@ class ReviewIn(Schema):
     website = honeypot()
     page_url = _page_url()
     page_title = _page_title()
+    article_date = _article_date()
+
+
+class EditIn(Schema):
+    body = Text(required=True, validate=Body, metadata={"description": "The new text (simple HTML, as when sent)."})
+    title = Text(load_default=None, allow_none=True, validate=Title, metadata={"description": "Reviews only."})
+
+
+def _badge() -> fields.String:
+    return fields.String(
+        allow_none=True,
+        metadata={"description": "The author's badge from the site (`staff` or one of the site's labels); plain text."},
+    )
+
+
+def _moderator() -> fields.Boolean:
+    return fields.Boolean(metadata={"description": "Written by one of this site's moderators."})
+
+
+def _edited_at() -> fields.DateTime:
+    return utc_datetime(allow_none=True, metadata={"description": "When the author last edited it; null: never."})
+
+
+class EditedOut(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(
+        required=True,
+        metadata={"description": "`pending` when the edit sent a published entry back to the moderators."},
+    )
+    body_html = fields.String(required=True)
+    title = fields.String(allow_none=True)
+    edited_at = _edited_at()
 
 
 class ReportIn(Schema):
@@ -114,6 +187,7 @@ class SubmissionOut(Schema):
     parent_id = fields.Integer(allow_none=True)
     rating = fields.Integer(allow_none=True)
     title = fields.String(allow_none=True)
+    badge = _badge()
 
 
 class CommentOut(Schema):
@@ -122,6 +196,9 @@ class CommentOut(Schema):
     body_html = fields.String(required=True, metadata={"description": "Sanitized HTML, safe for innerHTML."})
     created_at = utc_datetime(required=True)
     parent_id = fields.Integer(allow_none=True)
+    badge = _badge()
+    moderator = _moderator()
+    edited_at = _edited_at()
     replies = fields.List(fields.Nested(lambda: CommentOut()), required=True)
     reactions = fields.Integer(required=True, metadata={"description": "Readers' reactions (the one positive kind)."})
     reply_count = fields.Integer(
@@ -138,6 +215,8 @@ class ReviewOut(Schema):
     rating = fields.Integer(required=True)
     title = fields.String(allow_none=True, required=True)
     reactions = fields.Integer(required=True, metadata={"description": "Readers who found it helpful."})
+    badge = _badge()
+    edited_at = _edited_at()
 
 
 class RatingOut(Schema):
@@ -168,6 +247,16 @@ class ThreadOut(Schema):
         },
     )
     settings = fields.Nested(WidgetSettingsOut, required=True)
+    closed = fields.Boolean(
+        required=True, metadata={"description": "The thread takes no more comments (reading goes on as before)."}
+    )
+    commenting = fields.String(
+        required=True, metadata={"description": "Who may comment: `anyone`, or `signed-in` readers only."}
+    )
+    login_url = fields.String(allow_none=True, required=True, metadata={"description": "Where readers sign in."})
+    edit_window_minutes = fields.Integer(
+        required=True, metadata={"description": "How long after sending an author may edit an entry."}
+    )
 
 
 class ReviewsOut(Schema):
@@ -243,6 +332,9 @@ def _comment_out(node: Any) -> dict[str, Any]:
         "body_html": node.body_html,
         "created_at": node.created_at.isoformat(),
         "parent_id": node.parent_id,
+        "badge": node.badge,
+        "moderator": node.moderator,
+        "edited_at": node.edited_at.isoformat() if node.edited_at else None,
         "replies": [_comment_out(reply) for reply in node.replies],
         "reactions": node.reactions,
         "reply_count": node.reply_count,
@@ -255,14 +347,17 @@ def thread_out(
     order: str = "oldest",
     featured: Sequence[Any] = (),
     settings: Mapping[str, Any] | None = None,
+    state: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """``ThreadOut().dump(...)``, faster."""
+    """``ThreadOut().dump(...)``, faster; ``state``: closed, commenting, login_url and
+    edit_window_minutes."""
     return {
         "items": [_comment_out(node) for node in items],
         "next_cursor": next_cursor,
         "order": order,
         "featured": [_comment_out(node) for node in featured],
         "settings": dict(settings or {}),
+        **(state or {}),
     }
 
 
@@ -280,6 +375,8 @@ def reviews_out(
                 "rating": r.rating,
                 "title": r.title,
                 "reactions": r.reactions,
+                "badge": None if r.badge == MODERATOR_BADGE else r.badge,
+                "edited_at": r.edited_at.isoformat() if r.edited_at else None,
             }
             for r in items
         ],

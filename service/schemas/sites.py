@@ -11,6 +11,7 @@ from marshmallow import fields
 from marshmallow import validate
 
 from ..domain import sites
+from ..domain import trust
 from ..domain.engagement import CommentOrder
 from ..domain.engagement import ReviewOrder
 from .fields import Text
@@ -21,6 +22,11 @@ from .fields import utc_datetime
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 MAX_ORIGINS = 50
 MAX_WORDS = 1000
+
+
+def _pem(value: str) -> None:
+    if "BEGIN PUBLIC KEY" not in value:
+        raise ValidationError("A PEM public key (-----BEGIN PUBLIC KEY-----).")
 
 
 def _origin(value: str) -> None:
@@ -107,6 +113,33 @@ class SiteSettingsIn(Schema):
         validate=validate.Regexp(r"^[a-z]{2}(-[A-Za-z]{2})?\Z", error="A language code like en or de."),
         metadata={"description": "The language of this site's mails' templates (null: COMMENTS_MAIL_LANGUAGE)."},
     )
+    sso_secret = fields.String(
+        allow_none=True,
+        load_only=True,
+        validate=validate.Length(min=32, max=500),
+        metadata={"description": "The HS256 key the site signs its readers' sign-in tokens with (never shown)."},
+    )
+    sso_public_key = fields.String(
+        allow_none=True,
+        validate=[validate.Length(max=10000), _pem],
+        metadata={"description": "RS256: the PEM public key of the site's signing key."},
+    )
+    sso_issuer = fields.String(
+        allow_none=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "The `iss` every token must name (tokens name the site's id as `aud`)."},
+    )
+    login_url = fields.Url(
+        allow_none=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=500)
+    )
+    badges = fields.List(
+        fields.String(validate=[validate.Length(min=1, max=trust.BADGE), validate.NoneOf([trust.MODERATOR_BADGE])]),
+        allow_none=True,
+        validate=validate.Length(max=50),
+        metadata={"description": "The badge labels its tokens may carry, besides `staff`."},
+    )
+    ban_mode = fields.String(allow_none=True, validate=validate.OneOf([m.value for m in trust.BanMode]))
+    edit_window_minutes = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=10080))
 
 
 class SiteIn(Schema):
@@ -152,6 +185,19 @@ class SiteSettingsOut(Schema):
     mail_from_name = fields.String(allow_none=True, required=True, metadata={"description": "Null: mail is off."})
     mail_from_address = fields.String(allow_none=True, required=True, metadata={"description": "Null: mail is off."})
     mail_language = fields.String(allow_none=True, required=True, metadata={"description": "Null: mail is off."})
+    sso_secret = fields.Function(
+        lambda s: sites.masked(s.sso_secret),
+        required=True,
+        allow_none=True,
+        metadata={"description": "Never shown: its last four characters only, or null.", "type": "string"},
+    )
+    sso_public_key = fields.String(allow_none=True, required=True)
+    sso_audience = fields.String(required=True, metadata={"description": "The `aud` its tokens must name."})
+    sso_issuer = fields.String(allow_none=True, required=True)
+    login_url = fields.String(allow_none=True, required=True)
+    badges = fields.List(fields.String(), required=True)
+    ban_mode = fields.String(required=True, metadata={"description": "`refuse` (a 403) or `hold` (silently)."})
+    edit_window_minutes = fields.Integer(required=True)
 
 
 class SiteOut(Schema):

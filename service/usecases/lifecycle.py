@@ -13,6 +13,7 @@ from ..domain.moderation import is_public
 from ..domain.moderation import transition
 from ..persistence import outbox
 from ..persistence import queries
+from ..persistence import trust as trust_store
 from ..persistence.database import Session
 from ..persistence.models import Entry
 from ..persistence.models import ModerationEvent
@@ -55,6 +56,7 @@ def change_status(
         queries.lock_article(session, entry.site_id, entry.article_id)
         queries.move_counters(session, entry, old or Status.PENDING, target)
     entry.status = target
+    trust_store.move_author(session, entry, old, target)  # the author's record moves with it
     session.add(
         ModerationEvent(
             site_id=entry.site_id,

@@ -21,6 +21,7 @@ from ..persistence import entries
 from ..persistence import mail
 from ..persistence import outbox
 from ..persistence import queries
+from ..persistence import trust as trust_store
 from ..persistence.base import utcnow
 from ..persistence.database import Session
 from ..persistence.database import read_transaction
@@ -177,6 +178,7 @@ def _erase_locked(session: Session, entry: Entry, moderator: str) -> None:
         )
     )
     site_id, article_id = entry.site_id, entry.article_id
+    trust_store.move_author(session, entry, entry.status, None)
     mail.drop_unsent_for_entry(session, entry.id)
     entries.delete_entry(session, entry)  # its reply subscription goes with it (cascade)
     queries.recount(session, [article_id], site_id)

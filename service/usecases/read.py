@@ -13,6 +13,7 @@ from typing import Any
 from ..domain import cursors
 from ..domain import engagement
 from ..domain import ratings
+from ..domain import trust
 from ..domain.errors import Malformed
 from ..domain.errors import NotFound
 from ..domain.errors import SiteNotFound
@@ -22,6 +23,8 @@ from ..domain.moderation import Status
 from ..domain.sites import DEFAULT_SITE
 from ..domain.sites import scoped
 from ..persistence import reads
+from ..persistence import trust as trust_store
+from ..persistence.base import utcnow
 from ..persistence.database import session
 from ..persistence.models import Entry
 
@@ -47,13 +50,29 @@ class Comment:
     body_html: str
     created_at: datetime
     parent_id: int | None
+    badge: str | None = None  # the site's badge; a moderator's reply has none, but ``moderator``
+    edited_at: datetime | None = None
+    moderator: bool = False
     replies: list[Comment] = field(default_factory=list)
     reactions: int = 0
     reply_count: int = 0
 
     @classmethod
     def of(cls, row: Any) -> Comment:
-        return cls(row.id, row.author, row.body_html, row.created_at, row.parent_id, [], row.reactions, row.reply_count)
+        moderator = row.badge == trust.MODERATOR_BADGE
+        badge = None if moderator else row.badge
+        return cls(
+            row.id,
+            row.author,
+            row.body_html,
+            row.created_at,
+            row.parent_id,
+            badge,
+            row.edited_at,
+            moderator,
+            reactions=row.reactions,
+            reply_count=row.reply_count,
+        )
 
 
 def clamp(limit: int | None, default: int = 50) -> int:
@@ -197,6 +216,8 @@ class Moderated:
     article_url: str | None = None
     article_title: str | None = None
     parent: dict[str, str] | None = None  # a reply's parent: its author and body_html
+    author_history: AuthorHistory | None = None
+    revisions: list[Any] = field(default_factory=list)  # the texts an author's edits replaced
 
     @property
     def body(self) -> str:
@@ -204,6 +225,47 @@ class Moderated:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.entry, name)
+
+
+@dataclass(frozen=True)
+class AuthorHistory:
+    """An author's record on the site, as moderators see it beside each entry
+    (``schemas.admin.AuthorHistoryOut``): counters, never a count of entries."""
+
+    approved: int = 0
+    rejected: int = 0
+    spam: int = 0
+    first_seen_at: datetime | None = None
+    always_hold: bool = False
+    bans: list[Any] = field(default_factory=list)  # open bans, rows of Ban
+
+
+def _author_histories(entries: Sequence[Entry]) -> dict[int, AuthorHistory]:
+    """The record and open bans of each entry's author on the entry's site: two statements
+    per site on the page, by primary key and by ``ix_ban_identity`` (bounded by the page's
+    size)."""
+    found: dict[int, AuthorHistory] = {}
+    by_site: dict[str, list[Entry]] = {}
+    for e in entries:
+        by_site.setdefault(e.site_id, []).append(e)
+    for site, mine in by_site.items():
+        keys = {e.id: trust_store.key_of(e) for e in mine}
+        records = trust_store.records_of(session(), site, sorted({k for k in keys.values() if k}))
+        identities = {e.id: trust.identities(e.author_id, e.email, e.client_hash) for e in mine}
+        wanted = sorted({pair for pairs in identities.values() for pair in pairs})
+        bans = trust_store.open_bans(session(), site, wanted, utcnow()) if wanted else []
+        for e in mine:
+            key = keys[e.id]
+            if key is None:
+                continue
+            r = records.get(key)
+            theirs = set(identities[e.id])
+            open_bans = [b for b in bans if (trust.BanKind(b.kind), b.value) in theirs]
+            if r is None:
+                found[e.id] = AuthorHistory(bans=open_bans)
+            else:
+                found[e.id] = AuthorHistory(r.approved, r.rejected, r.spam, r.first_seen_at, r.always_hold, open_bans)
+    return found
 
 
 def _moderation_view(entries: Sequence[Entry], history: dict[int, int] | None = None) -> list[Moderated]:
@@ -225,6 +287,7 @@ def _moderation_view(entries: Sequence[Entry], history: dict[int, int] | None = 
         if parent_ids:
             parents = reads.parents_of(session(), parent_ids)
     history = history or {}
+    authors = _author_histories(entries) if entries else {}
     views = []
     for e in entries:
         page = pages.get((e.site_id, e.article_id))
@@ -236,6 +299,7 @@ def _moderation_view(entries: Sequence[Entry], history: dict[int, int] | None = 
                 article_url=page.url if page else None,
                 article_title=page.title if page else None,
                 parent=parents.get(e.parent_id) if e.parent_id is not None else None,
+                author_history=authors.get(e.id),
             )
         )
     return views
@@ -324,4 +388,5 @@ def detail_of(entry: Entry) -> Moderated:
     of it (reports, article page, a reply's parent) and its whole history."""
     events = reads.history(session(), entry.id)
     (view,) = _moderation_view([entry], {entry.id: len(events)})
-    return replace(view, history=events)
+    revisions = trust_store.revisions_of(session(), entry.id) if entry.edited_at else []
+    return replace(view, history=events, revisions=revisions)

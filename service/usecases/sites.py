@@ -46,7 +46,7 @@ def resolve(base: SiteSettings, site_id: str, origins: Any, overrides: Mapping[s
     """A site's settings in force: what it sets, over the deployment's (``base``). The
     default site keeps the deployment's origins (COMMENTS_ALLOWED_ORIGINS) and webhook
     unless it sets its own; other sites have only their own."""
-    start = base if site_id == DEFAULT_SITE else base.for_other_sites()
+    start = base if site_id == DEFAULT_SITE else base.for_other_sites(site_id)
     listed = tuple(origins or ())
     if site_id == DEFAULT_SITE and not listed:
         listed = start.origins
@@ -88,12 +88,18 @@ def get(base: SiteSettings, site_id: str, sites: Visibility = None) -> SiteView:
 
 
 def _check(base: SiteSettings, site_id: str, origins: Any, overrides: Mapping[str, Any]) -> None:
-    """Rules across fields: a webhook needs its secret."""
+    """Rules across fields: a webhook needs its secret; signed-in commenting needs a key to
+    check the readers' tokens with."""
     settings = resolve(base, site_id, origins, overrides)
     if settings.webhook_url and not settings.webhook_secret:
         raise Invalid(
             "A webhook URL needs a secret (16 characters or more) to sign its events.",
             {"settings.webhook_secret": "Required with webhook_url."},
+        )
+    if overrides.get("who_may_comment") == "signed-in" and not settings.sso:
+        raise Invalid(
+            "Signed-in commenting needs the site's sign-in key (sso_secret or sso_public_key).",
+            {"settings.who_may_comment": "Set sso_secret or sso_public_key first."},
         )
 
 

@@ -9,6 +9,7 @@ from ..domain import toxicity as toxicity_score
 from ..domain.moderation import Status
 from ..persistence import decisions
 from ..persistence import queries
+from ..persistence import trust as trust_store
 from ..persistence.base import utcnow
 from ..persistence.database import read_transaction
 from ..persistence.database import write_transaction
@@ -20,6 +21,13 @@ def rebuild(article_ids: list[str] | None = None, site: str | None = None) -> in
     returns how many articles were written."""
     with write_transaction() as session:
         return queries.recount(session, article_ids, site)
+
+
+def rebuild_authors(site: str | None = None) -> int:
+    """Recompute the author records of ``site`` (or of every site) from its entries;
+    returns how many."""
+    with write_transaction() as session:
+        return trust_store.rebuild_authors(session, site)
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,20 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import replace
+from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
 from ..domain import automod
 from ..domain import emails
 from ..domain import sanitizing
+from ..domain import trust
+from ..domain.errors import Banned
+from ..domain.errors import Closed
 from ..domain.errors import Conflict
 from ..domain.errors import Invalid
 from ..domain.errors import NotFound
+from ..domain.errors import SignInRequired
 from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
@@ -23,6 +28,7 @@ from ..domain.sites import DEFAULT_SITE
 from ..persistence import entries
 from ..persistence import outbox
 from ..persistence import queries
+from ..persistence import trust as trust_store
 from ..persistence.base import utcnow
 from ..persistence.database import Duplicate
 from ..persistence.database import Session
@@ -52,6 +58,11 @@ class Intake:
     webhooks: outbox.Subscriptions = outbox.NONE
     scorer: Callable[[str], float | None] | None = None
     site: str = DEFAULT_SITE  # whose article it is; ``policy`` and ``webhooks`` are that site's
+    reader: trust.Reader | None = None  # signed in by the site's token
+    signed_in_only: bool = False
+    ban_mode: trust.BanMode = trust.BanMode.REFUSE
+    close_after_days: int | None = None
+    article_date: datetime | None = None  # what the thread's automatic closing counts from
 
 
 @dataclass(frozen=True)
@@ -143,7 +154,55 @@ def _record(session: Session, email: str | None, intake: Intake) -> tuple[int, i
     return counts.get(Status.APPROVED, 0), counts.get(Status.REJECTED, 0) + counts.get(Status.SPAM, 0)
 
 
+def signed_in(author: str | None, email: str | None, intake: Intake) -> tuple[str, str | None]:
+    """The name and email of a submission: a signed-in reader's come from the site's token;
+    anyone else sends a name (or, on a site for signed-in readers only, may not post)."""
+    if intake.reader is not None:
+        return intake.reader.name, intake.reader.email
+    if intake.signed_in_only:
+        raise SignInRequired("Sign in to comment on this site.")
+    if not author:
+        raise Invalid("The submission failed validation.", {"author": "Missing data for required field."})
+    return author, email
+
+
+def _admit(session: Session, article_id: str, email: str | None, intake: Intake) -> tuple[bool, bool]:
+    """Before storing a submission: a closed thread refuses it, and so does a ban (or, on a
+    site that holds banned readers' entries, it is held). Returns (banned and held, always
+    hold). The thread remembers its first entry and the article's date."""
+    state = trust_store.lock_thread(session, intake.site, article_id)
+    now = utcnow()
+    if state is not None and trust.is_closed(
+        state.mode, state.first_entry_at, state.article_date, intake.close_after_days, now
+    ):
+        raise Closed("Comments on this article are closed.")
+    if state is None or intake.article_date is not None:
+        trust_store.note_entry(session, intake.site, article_id, intake.article_date)
+        if intake.article_date is not None and trust.is_closed(
+            state.mode if state else None, None, intake.article_date, intake.close_after_days, now
+        ):
+            raise Closed("Comments on this article are closed.")
+    reader = intake.reader
+    author_id = reader.user_id if reader else None
+    bans = trust_store.open_bans(session, intake.site, trust.identities(author_id, email, intake.client), now)
+    # A refusal tells the sender they are banned: only for identities they proved (the
+    # site's token, their own client). A typed email address proves nothing, so a ban on it
+    # alone holds silently: nobody learns whether someone else's address is banned.
+    proven = [b for b in bans if b.kind != trust.BanKind.EMAIL or reader is not None]
+    if proven and intake.ban_mode == trust.BanMode.REFUSE:
+        until = [b.expires_at for b in proven]
+        when = "for good" if None in until else f"until {max(u for u in until if u).strftime('%Y-%m-%d %H:%M')} UTC"
+        raise Banned(f"A moderator has banned you from commenting here ({when}).")
+    key = trust.author_key(author_id, email, intake.client)
+    hold = key is not None and trust_store.always_hold(session, intake.site, key)
+    return bool(bans), hold
+
+
 def _store(session: Session, entry: Entry, text: Text, intake: Intake) -> Accepted:
+    banned, always_hold = _admit(session, entry.article_id, entry.email, intake)
+    if intake.reader is not None:
+        entry.author_id = intake.reader.user_id
+        entry.badge = intake.reader.badge
     approved, refused = _record(session, entry.email, intake)
     verdict = automod.decide(
         automod.Submission(
@@ -155,6 +214,8 @@ def _store(session: Session, entry: Entry, text: Text, intake: Intake) -> Accept
             approved,
             refused,
             toxicity=text.toxicity,
+            banned=banned,
+            always_hold=always_hold,
         ),
         intake.policy,
     )
@@ -170,7 +231,7 @@ def _store(session: Session, entry: Entry, text: Text, intake: Intake) -> Accept
 
 def submit_comment(
     article_id: str,
-    author: str,
+    author: str | None,
     body: str,
     email: str | None,
     parent_id: int | None,
@@ -178,6 +239,7 @@ def submit_comment(
     page: Page = NO_PAGE,
     notify_replies: bool = False,
 ) -> Accepted:
+    author, email = signed_in(author, email, intake)
     text = _score(_clean(author, body), intake)
     if notify_replies and not email:
         raise Invalid(
@@ -221,7 +283,7 @@ def submit_comment(
 
 def submit_review(
     article_id: str,
-    author: str,
+    author: str | None,
     rating: int,
     body: str,
     title: str | None,
@@ -229,6 +291,7 @@ def submit_review(
     intake: Intake,
     page: Page = NO_PAGE,
 ) -> Accepted:
+    author, email = signed_in(author, email, intake)
     text = _score(_clean(author, body, title), intake)
     email = emails.canonical(email or "") or None
     duplicate = Conflict(

@@ -132,7 +132,8 @@ def test_fast_serialization_is_exactly_the_schemas_dump(app: Flask, api: Api) ->
             "comment_order": "oldest",
             "review_order": "newest",
         }
-        thread = {"order": "oldest", "settings": settings, **vars(page)}
+        state = {"closed": False, "commenting": "anyone", "login_url": None, "edit_window_minutes": 15}
+        thread = {"order": "oldest", "settings": settings, **vars(page), **state}
         assert api.thread(limit=2) == ThreadOut().dump(thread)
         reviews = read.reviews(key, "a1", 50, None)
         summary = read.rating_summary("a1")

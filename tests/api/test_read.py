@@ -9,11 +9,16 @@ from tests.helpers import Api
 
 def test_empty_article_answers_zeros_not_404(api: Api) -> None:
     thread = api.thread("nothing-here")
-    assert {k: thread[k] for k in ("items", "next_cursor", "featured", "order")} == {
+    keys = ("items", "next_cursor", "featured", "order", "closed", "commenting", "login_url", "edit_window_minutes")
+    assert {k: thread[k] for k in keys} == {
         "items": [],
         "next_cursor": None,
         "featured": [],
         "order": "oldest",
+        "closed": False,
+        "commenting": "anyone",
+        "login_url": None,
+        "edit_window_minutes": 15,
     }
     reviews = api.get("/articles/nothing-here/reviews")
     assert reviews == {

@@ -17,8 +17,9 @@ from .support import shot
 from .support import show_article
 from .support import sign_in
 
-# 18 KB since issue 20 (reactions, orders, editors' picks, new comments while reading: +2.8 KB)
-GZIP_BUDGET = 18 * 1024
+# 18 KB since issue 20 (reactions, orders, editors' picks, new comments while reading: +2.8 KB);
+# 20 KB since issue 15 joined it (sign-in, editing, closed threads, badges: 20,333 bytes measured)
+GZIP_BUDGET = 20 * 1024
 
 
 def test_embed_js_is_small_and_cached(service_url: str) -> None:

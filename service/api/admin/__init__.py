@@ -9,6 +9,7 @@ from .mail import blp as mail
 from .picks import blp as picks
 from .queue import blp as queue
 from .sites import blp as sites
+from .trust import blp as trust
 from .webhooks import blp as webhooks
 
-BLUEPRINTS = (queue, actions, webhooks, exports, sites, accounts, picks, mail)
+BLUEPRINTS = (queue, actions, webhooks, exports, trust, sites, accounts, picks, mail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import request
@@ -11,14 +12,18 @@ from ...extensions import limiter
 from ...extensions import limits_off
 from ...extensions import submission_limit
 from ...schemas.public import AcceptedOut
+from ...schemas.public import EditedOut
+from ...schemas.public import EditIn
 from ...schemas.public import ReportIn
 from ...usecases import moderate
 from ...usecases import submit
+from ...usecases import trust as trust_cases
 from .. import sites
+from .. import trust
 from . import intake
 from .base import public_blueprint
 
-blp = public_blueprint("entries", "Readers' reports and authors' withdrawals.")
+blp = public_blueprint("entries", "Readers' reports, authors' edits and withdrawals.")
 
 
 @blp.route("/entries/<int:entry_id>/reports", methods=["POST"])
@@ -34,12 +39,25 @@ def report_entry(data: dict[str, Any], entry_id: int) -> Any:
     return {"status": "received"}
 
 
-def _edit_token() -> str:
+def _edit_token(optional: bool = False) -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip() if scheme.lower() == "bearer" else request.headers.get("X-Edit-Token", "").strip()
-    if not token:
+    if not token and not optional:
         raise Forbidden("Send the entry's edit token as 'Authorization: Bearer <edit_token>'.")
-    return token
+    return token or None
+
+
+def _editor() -> trust_cases.Editor:
+    """The entry's edit token, or else the signed-in author (``X-Comments-SSO``)."""
+    token = _edit_token(optional=True)
+    if token:
+        return trust_cases.Editor(edit_token=token)
+    reader = trust.reader()
+    if reader is None:
+        raise Forbidden(
+            "Send the entry's edit token as 'Authorization: Bearer <edit_token>', or sign in as its author."
+        )
+    return trust_cases.Editor(user_id=reader.user_id)
 
 
 @blp.route("/entries/<int:entry_id>", methods=["DELETE"])
@@ -52,6 +70,37 @@ def _edit_token() -> str:
 )
 def withdraw_entry(entry_id: int) -> Any:
     """The author withdraws an entry with the `edit_token` its submission returned
-    (`Authorization: Bearer <edit_token>`): it is erased with its personal data."""
-    moderate.withdraw(entry_id, _edit_token(), sites.current_site())
+    (`Authorization: Bearer <edit_token>`), or signed in as its author (`X-Comments-SSO`):
+    it is erased with its personal data."""
+    editor = _editor()
+    if editor.edit_token is not None:
+        moderate.withdraw(entry_id, editor.edit_token, sites.current_site())
+    else:
+        trust_cases.withdraw_as(entry_id, editor.user_id or "", sites.current_site())
     return None
+
+
+@blp.route("/entries/<int:entry_id>", methods=["PATCH"])
+@limiter.limit(submission_limit, exempt_when=limits_off)
+@blp.arguments(EditIn)
+@blp.response(200, EditedOut)
+@blp.alt_response(
+    403,
+    description="No edit token or sign-in (`forbidden`), or the edit window is over "
+    "(`edit_window_closed`); nothing was changed.",
+)
+@blp.alt_response(404, description="No entry has this id and edit token (or signed-in author).")
+def edit_entry(data: dict[str, Any], entry_id: int) -> Any:
+    """The author edits an entry within the site's edit window (15 minutes by default), with
+    its `edit_token` or signed in as its author. The text is sanitized and checked by the
+    rules again: a published entry that now breaks one goes back to the moderators; its
+    earlier text is kept for them."""
+    window = timedelta(minutes=trust.site_settings().edit_window_minutes)
+    entry = trust_cases.edit(entry_id, _editor(), data["body"], data["title"], intake.intake(), window)
+    return {
+        "id": entry.id,
+        "status": "pending" if entry.status.value == "spam" else entry.status.value,
+        "body_html": entry.body_html,
+        "title": entry.title,
+        "edited_at": entry.edited_at,
+    }

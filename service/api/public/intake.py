@@ -10,13 +10,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable
+from datetime import datetime
 
 from flask import current_app
 from flask import request
 
+from ...domain.trust import Commenting
 from ...persistence.outbox import Subscriptions
 from ...usecases.submit import Intake
 from .. import sites
+from .. import trust
 
 
 def fingerprint() -> str | None:
@@ -27,16 +30,36 @@ def fingerprint() -> str | None:
     return hmac.new(key, f"client:{address}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def intake(honeypot: str | None = None) -> Intake:
-    """How a submission to the current site arrived, with that site's rules and webhook."""
+def reader_key() -> str | None:
+    """Who reacts: a signed-in reader (``X-Comments-SSO``) is their site user id, so their
+    one reaction follows them across devices and is not shared with others on their
+    address; anyone else is the client's ``fingerprint``. Both are keyed hashes of the
+    same length (the user id is never stored)."""
+    reader = trust.reader()
+    if reader is None:
+        return fingerprint()
+    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    user = f"user:{sites.current_site()}:{reader.user_id}"
+    return hmac.new(key, user.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def intake(honeypot: str | None = None, article_date: datetime | None = None) -> Intake:
+    """How a submission to the current site arrived, with that site's rules, webhook,
+    signed-in reader, ban mode and closing."""
     site = sites.current_site()
+    settings = sites.settings(site)
     return Intake(
-        policy=sites.settings(site).policy,
+        policy=settings.policy,
         client=fingerprint(),
         honeypot=honeypot,
         webhooks=webhooks(site),
         scorer=scorer(),
         site=site,
+        reader=trust.reader(),
+        signed_in_only=settings.commenting == Commenting.SIGNED_IN,
+        ban_mode=settings.ban_mode,
+        close_after_days=settings.close_after_days,
+        article_date=article_date,
     )
 
 

@@ -26,8 +26,9 @@ def put_reaction(entry_id: int) -> Any:
     """This reader reacts to a published entry of the site (unknown, unpublished or
     another site's: 404). Again
     changes nothing. Send `Content-Type: application/json` (no body needed). A reader is a
-    keyed hash of the client address, so readers sharing one address share one reaction."""
-    return engage.react(entry_id, intake.fingerprint(), True, sites.current_site())
+    signed-in reader (`X-Comments-SSO`) is their user id on the site; anyone else is a keyed
+    hash of the client address, so readers sharing one address share one reaction."""
+    return engage.react(entry_id, intake.reader_key(), True, sites.current_site())
 
 
 @blp.route("/entries/<int:entry_id>/reaction", methods=["DELETE"])
@@ -35,4 +36,4 @@ def put_reaction(entry_id: int) -> Any:
 @blp.response(200, ReactionOut)
 def delete_reaction(entry_id: int) -> Any:
     """This reader takes the reaction back; without one, nothing changes."""
-    return engage.react(entry_id, intake.fingerprint(), False, sites.current_site())
+    return engage.react(entry_id, intake.reader_key(), False, sites.current_site())

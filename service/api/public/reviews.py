@@ -31,6 +31,8 @@ PAGE_ARGS = ReviewArgs()  # one instance: webargs would build one per request fr
 @blp.arguments(ReviewIn)
 @blp.response(202, SubmissionOut)
 @blp.alt_response(409, description="This email address has already reviewed the article.")
+@blp.alt_response(401, description="A bad sign-in token, or none on a site for signed-in readers only.")
+@blp.alt_response(403, description="The thread is closed (`closed`), or a moderator banned the reader (`banned`).")
 def submit_review(data: dict[str, Any], article_id: str) -> Any:
     """Submit a review (1 to 5 stars). One review per email address and article."""
     return submit.submit_review(
@@ -40,7 +42,7 @@ def submit_review(data: dict[str, Any], article_id: str) -> Any:
         data["body"],
         data["title"],
         data["email"],
-        intake.intake(data["website"]),
+        intake.intake(data["website"], data["article_date"]),
         submit.Page(data["page_url"], data["page_title"]),
     )
 

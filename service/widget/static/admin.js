@@ -23,6 +23,7 @@
   var siteList = []; // [{site_id, name, pending, more}]: the sites this moderator may see
   var loading = false;
   var generation = 0;
+  var outcome = ""; // what the last action did, said again with the queue's summary after its reload
 
   function $(id) { return document.getElementById(id); }
   function h(tag, attrs) {
@@ -167,7 +168,8 @@
       });
       cursor = page.next_cursor;
       $("more").hidden = !cursor;
-      if (first) say(summary());
+      if (first) say(outcome + summary());
+      if (first) outcome = "";
       if (first && me) loadSites(); // fresh counts with every reload
       // Focus moves to the first entry only if the moderator is not busy elsewhere meanwhile.
       var idle = document.activeElement === document.body || $("queue").contains(document.activeElement);
@@ -241,6 +243,69 @@
     if ((+shown >= 0.8) !== (score >= 0.8) || (+shown >= 0.5) !== (score >= 0.5)) shown = String(Math.floor(score * 100) / 100);
     return h("span", { class: "tox " + band[0], text: "Toxicity " + shown + " · " + band[1] });
   }
+  /* ---------- authors: their record, bans, "always hold" ---------- */
+  function authorFacts(d) {
+    var a = d.author_history;
+    if (!a) return null;
+    var parts = [a.approved + " approved · " + a.rejected + " rejected · " + a.spam + " spam"];
+    if (a.first_seen_at) parts.push(" · first seen ", when(a.first_seen_at));
+    if (a.always_hold) parts.push(" · ", h("strong", { text: "always held" }));
+    a.bans.forEach(function (b) { parts.push(" · ", h("strong", { class: "banned", text: "banned" + (b.expires_at ? " until " + new Date(b.expires_at).toLocaleDateString() : "") }), " (" + b.reason + ")"); });
+    var span = h("span", { class: "record" });
+    span.append.apply(span, parts);
+    return span;
+  }
+  function banForm(it) {
+    var d = it.data, reason = h("input", { name: "reason", required: true, maxlength: 1000, "aria-label": "Reason for the ban", placeholder: "Reason" });
+    var days = h("select", { name: "days", "aria-label": "For how long" },
+      h("option", { value: "1", text: "1 day" }), h("option", { value: "7", text: "7 days" }),
+      h("option", { value: "30", text: "30 days" }), h("option", { value: "", text: "for good" }));
+    var pending = h("input", { type: "checkbox", name: "reject_pending", checked: true });
+    var form = h("form", { class: "reject ban", hidden: true, "aria-label": "Ban the author of entry " + d.id },
+      reason, days, h("label", { class: "check" }, pending, " reject their pending entries"),
+      h("button", { type: "submit", class: "no", text: "Ban" }),
+      h("button", { type: "button", class: "quiet", text: "Cancel", onclick: function () { form.hidden = true; } }));
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (!reason.value.trim()) return reason.focus();
+      var body = { entry_id: d.id, reason: reason.value.trim(), reject_pending: pending.checked, days: days.value ? +days.value : null };
+      call("POST", "bans", body).then(function (ban) {
+        outcome = "Banned the author of #" + d.id + (ban.rejected.length ? "; rejected " + ban.rejected.length + " pending entries. " : ". ");
+        say(outcome);
+        reload(false);
+        loadBans();
+      }, function (e) { say("Could not ban: " + e.message, true); });
+    });
+    return form;
+  }
+  function holdAuthor(it) {
+    var hold = !(it.data.author_history && it.data.author_history.always_hold);
+    call("POST", "entries/" + it.data.id + "/always-hold", { hold: hold }).then(function (entry) {
+      outcome = (hold ? "Every entry of this author is now held: " : "No longer holding every entry of ") + label(it) + ". ";
+      say(outcome);
+      reload(false);
+    }, function (e) { say(e.message, true); });
+  }
+  // The bans of the site the queue shows (a moderator's only site; else the default site).
+  function loadBans() {
+    var site = currentSite();
+    call("GET", "bans" + (site ? "?site=" + encodeURIComponent(site) : "")).then(function (page) {
+      var list = $("bans-list");
+      list.replaceChildren();
+      $("bans-status").textContent = page.items.length ? "" : "No bans in force.";
+      page.items.forEach(function (b) {
+        var who = b.identity || (b.author ? b.author + " (anonymous, entry #" + b.entry_id + ")" : "entry #" + b.entry_id);
+        list.append(h("li", {}, h("strong", { text: who }), " · " + b.reason + " · by " + b.moderator + " · ",
+          b.expires_at ? "until " + new Date(b.expires_at).toLocaleString() : "for good", " ",
+          h("button", { type: "button", class: "quiet", text: "Lift", onclick: function () {
+            call("POST", "bans/" + b.id + "/lift", null).then(function () { outcome = "Lifted the ban on " + who + ". "; say(outcome); loadBans(); reload(false); },
+              function (e) { say(e.message, true); });
+          } })));
+      });
+    }, function (e) { $("bans-status").textContent = e.message; });
+  }
+  $("bans").addEventListener("toggle", function () { if ($("bans").open) loadBans(); });
+
   function render(it) {
     var d = it.data, id = d.id;
     var preview = h("div", { class: "preview", tabindex: "0", role: "group", "aria-labelledby": "p" + id + " t" + id });
@@ -264,6 +329,9 @@
         fact("Site", d.site_id && siteList.length > 1 ? siteName(d.site_id) : null),
         fact("Article", article(d)),
         fact("Email", d.email ? h("span", { class: "email", text: d.email }) : h("span", { class: "muted", text: "none given" })),
+        fact("Signed in", d.author_id ? h("span", {}, h("code", { text: d.author_id }), d.badge ? " · " + d.badge : "") : null),
+        fact("Author's record", authorFacts(d)),
+        fact("Edited", d.edited_at ? when(d.edited_at) : null),
         fact("Reply to", d.parent_id ? parentText(d.parent_id, d.parent) : null),
         fact("Rating", d.rating ? stars(d.rating) : null),
         fact("Title", d.title ? h("span", { class: "title", text: d.title }) : null),
@@ -283,8 +351,11 @@
           "History (" + d.history_length + ")", key("h")),
         d.status === "approved" && d.kind === "comment" && !d.parent_id
           ? h("button", { type: "button", class: "quiet", "data-act": "feature", "aria-pressed": d.featured_at ? "true" : "false" },
-            "Editors' pick") : null),
-      rejectForm(it));
+            "Editors' pick") : null,
+        d.author_history ? h("button", { type: "button", class: "quiet", "data-act": "ban" }, "Ban author…") : null,
+        d.author_history ? h("button", { type: "button", class: "quiet", "data-act": "hold" },
+          d.author_history.always_hold ? "Stop holding author" : "Always hold author") : null),
+      rejectForm(it), banForm(it));
     li.addEventListener("click", function (ev) {
       var b = ev.target.closest("[data-act]");
       if (b) act(it, b.getAttribute("data-act"));
@@ -350,6 +421,12 @@
     if (!it || it.busy) return;
     select(it);
     if (action === "history") return toggleHistory(it);
+    if (action === "ban") {
+      var f = it.el.querySelector("form.ban");
+      f.hidden = false;
+      return f.elements.reason.focus();
+    }
+    if (action === "hold") return holdAuthor(it);
     if (action === "reject") return openReject(it);
     if (action === "feature") return feature(it);
     decide(it, action, null);

@@ -55,7 +55,10 @@
     picks: "Editors' picks", isNew: "New", addReview: "Add your review",
     newCount: { one: "{n} new comment", other: "{n} new comments" },
     newShown: { one: "{n} new comment shown", other: "{n} new comments shown" },
-    notifyReplies: "Email me when someone replies", notifyNeedsEmail: "Please enter your email address to be told of replies."
+    notifyReplies: "Email me when someone replies", notifyNeedsEmail: "Please enter your email address to be told of replies.",
+    closed: "Comments are closed.", signIn: "Sign in to comment", signedIn: "Commenting as {name}",
+    edit: "Edit", withdraw: "Withdraw", withdrawSure: "Withdraw for good?", withdrawn: "Withdrawn.",
+    save: "Save", edited: "edited", moderator: "Moderator", badge_staff: "Staff", badge_subscriber: "Subscriber"
   };
   // Older override names, still honoured: count1/countN, reviews1/reviewsN, star/stars.
   var ZERO = { count: "count0", reviewsCount: "reviews0" };
@@ -164,6 +167,30 @@
     return s ? s.getAttribute("data-comments-site") : PAGE_SITE;
   }
   function sitePath(site) { return site ? "sites/" + site + "/" : ""; }
+  // The site's sign-in token for its reader (data-comments-sso or CommentsWidget.signIn).
+  var sso = null;
+  function send(method, path, body, extra) {
+    var hd = Object.assign({ "Content-Type": "application/json" }, extra || {});
+    if (sso) hd["X-Comments-SSO"] = sso;
+    return fetch(API + path, { method: method, credentials: "omit", headers: hd, body: body ? JSON.stringify(body) : undefined });
+  }
+  // The name the token carries (shown only; the server checks the token).
+  function ssoName() {
+    try {
+      var b = atob(sso.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"));
+      var name = JSON.parse(new TextDecoder().decode(Uint8Array.from(b, function (c) { return c.charCodeAt(0); }))).name;
+      return typeof name === "string" ? name : null;
+    } catch (e) { return null; }
+  }
+  // The edit tokens of the reader's own entries, in this page's localStorage, one key each.
+  var MINE = "comments-widget:" + API + ":";
+  function mine(id, value) {
+    try {
+      if (value === null) localStorage.removeItem(MINE + id);
+      else if (value) localStorage.setItem(MINE + id, JSON.stringify(value));
+      else return JSON.parse(localStorage.getItem(MINE + id));
+    } catch (e) { return null; }
+  }
 
   // Small things the widget remembers in this browser (a reader's order, own reactions).
   function store(key, value) {
@@ -406,6 +433,8 @@
     if (el.parent_id) data.parent_id = +el.parent_id.value;
     if (el.notify_replies && el.notify_replies.checked) data.notify_replies = true;
     if (el.website.value) data.website = el.website.value; // the honeypot, only when a bot filled it
+    var host = form.getRootNode().host, date = host && Date.parse(host.getAttribute("data-comments-article-date"));
+    if (date) data.article_date = new Date(date).toISOString();
     var page = pageContext();
     if (page.url) data.page_url = page.url;
     if (page.title) data.page_title = page.title;
@@ -437,11 +466,10 @@
       button.disabled = true;
       button.textContent = L.t("sending");
       status.textContent = "";
-      fetch(API + path, {
-        method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(payload(form))
-      }).then(function (r) {
+      var sent = payload(form);
+      send("POST", path, sent).then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (data) {
+          if (r.status === 202 && data.edit_token) mine(data.id, { t: data.edit_token, at: Date.now(), body: sent.body, title: sent.title });
           if (r.status === 202) return onDone(form, data);
           var error = data.error || {}, other = [];
           if (error.fields) {
@@ -496,6 +524,33 @@
     this.load();
   }
   Widget.prototype.t = function (key, vars) { return this.L.t(key, vars); };
+  // Signed in: no name or email fields (the site's token names the reader), and who it is.
+  Widget.prototype.signIn = function () {
+    var name = sso && ssoName();
+    this.el.querySelectorAll(".two").forEach(function (two) {
+      two.hidden = !!sso;
+      two.querySelector("[name=author]").required = !sso;
+    });
+    this.el.querySelectorAll(".form:not(.ef)").forEach(function (form) {
+      var who = form.querySelector(".whoami") || form.insertBefore(h("p", { class: "muted whoami" }), form.querySelector(".two"));
+      who.textContent = name ? this.t("signedIn", { name: name }) : "";
+      who.hidden = !name;
+    }, this);
+    if (this.page) this.state(this.page);
+  };
+  // What the thread says: closed, or for signed-in readers only (with the site's login page).
+  Widget.prototype.state = function (page) {
+    var w = this, out = page.closed || (page.commenting === "signed-in" && !sso);
+    w.page = page;
+    w.editWindow = page.edit_window_minutes;
+    w.shut = out;
+    [w.form, w.write].forEach(function (el) { if (el) el.hidden = out; });
+    w.el.querySelectorAll(".acts > .link:first-child").forEach(function (b) { if (b.textContent === w.t("reply")) b.hidden = out; });
+    if (out && w.replyForm) w.replyForm.cancel();
+    w.notice.hidden = !out;
+    w.notice.replaceChildren(page.closed ? w.t("closed") : page.login_url
+      ? h("a", { class: "btn", href: page.login_url, text: w.t("signIn") }) : w.t("signIn"));
+  };
   // A line announced politely while a list loads; empty (and hidden) otherwise.
   function loadingLine() { return h("p", { class: "loading muted", role: "status", "aria-live": "polite" }); }
   Widget.prototype.build = function () {
@@ -511,6 +566,7 @@
     w.pickList = h("ol", { class: "thread" });
     w.picks = h("section", { class: "picks", hidden: true, "aria-label": w.t("picks") }, h("h3", { text: w.t("picks") }), w.pickList);
     w.fresh = h("button", { type: "button", class: "btn fresh", hidden: true, onclick: function () { w.showNew(); } });
+    w.notice = h("p", { class: "status", hidden: true });
     w.cHead = h("h2", { tabindex: "-1" }, w.t("comments"), " ", w.count);
     w.rHead = h("h2", { tabindex: "-1", text: w.t("reviews") });
     function skip(key, to) {
@@ -524,7 +580,7 @@
       w.el.append(h("section", { class: "part comments", "aria-label": w.t("comments") },
         both ? skip("skipReviews", w.rHead) : null,
         w.top = both ? h("nav", { class: "top", "aria-label": w.t("reviews") }) : null,
-        w.cHead, w.form, w.mine, w.sort, w.picks, h("div", { class: "fw" }, w.fresh), w.cload, w.thread, w.more));
+        w.cHead, w.notice, w.form, w.mine, w.sort, w.picks, h("div", { class: "fw" }, w.fresh), w.cload, w.thread, w.more));
     }
     w.summary = h("div", { class: "summary" });
     w.reviews = h("ol", { class: "reviews" });
@@ -538,6 +594,7 @@
         w.rHead, w.rload, w.summary, w.rsort, w.reviews, w.moreR, w.write));
     }
     w.showTop(null); // with both lists, the rating and the review form are reachable from the top
+    w.signIn();
     setInterval(function () {
       w.el.querySelectorAll("time[datetime]").forEach(function (el) { el.textContent = ago(el.getAttribute("datetime"), w.lang); });
     }, 60000);
@@ -582,6 +639,7 @@
         w.showPicks(page.featured);
         w.poll();
       }
+      w.state(page);
       page.items.forEach(function (c) {
         if (w.find(w.thread, c.id)) return; // moved across the page boundary while reading
         var li = w.comment(c, 0, null);
@@ -806,17 +864,72 @@
     w.showTop(s);
   };
   Widget.prototype.meta = function (item) {
+    var b = item.moderator ? "moderator" : item.badge;
     return h("header", { class: "meta" }, avatar(item.author),
-      h("span", { class: "who", text: item.author }), h("span", { class: "muted" }, time(item.created_at, this.lang)));
+      h("span", { class: "who", text: item.author }),
+      b ? h("span", { class: "bdg" + (item.moderator ? " mod" : ""), text: this.L.T[b === "moderator" ? b : "badge_" + b] || b }) : null,
+      h("span", { class: "muted" }, time(item.created_at, this.lang),
+        item.edited_at ? " · " + this.t("edited") : null));
+  };
+  // "Edit" and "Withdraw" on the reader's own entries, while the site's edit window lasts.
+  Widget.prototype.own = function (id, li, body) {
+    var w = this, m = mine(id);
+    if (!m || Date.now() - m.at > (w.editWindow || 15) * 60000) return null;
+    var box = h("span", { class: "rep" }), note = h("span", { class: "status bad", role: "status" });
+    var edit = h("button", { type: "button", class: "link", "aria-expanded": "false", text: w.t("edit") });
+    var drop = h("button", { type: "button", class: "link quiet", text: w.t("withdraw") });
+    edit.addEventListener("click", function () {
+      if (li.querySelector(".ef")) return;
+      var f = field(w.L, "body", w.t(m.title !== undefined && li.classList.contains("r") ? "reviewBody" : "body"), { area: true, required: true });
+      var form = h("form", { class: "form ef", novalidate: true, "aria-label": w.t("edit") }, f,
+        h("div", { class: "fa" }, h("button", { type: "submit", class: "btn", text: w.t("save") }),
+          h("button", { type: "button", class: "link", text: w.t("cancel"), onclick: close })),
+        h("p", { class: "status", role: "status", "aria-live": "polite", tabindex: "-1" }));
+      function close() { form.remove(); edit.setAttribute("aria-expanded", "false"); edit.focus(); }
+      form.elements.body.value = m.body || body.textContent;
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        var text = form.elements.body.value.trim(), status = form.querySelector(".status");
+        if (!text) return markError(form, "body", w.t("required"));
+        send("PATCH", w.base + "entries/" + id, { body: text, title: m.title }, { Authorization: "Bearer " + m.t }).then(function (r) {
+          return r.json().catch(function () { return {}; }).then(function (data) {
+            if (r.status !== 200) {
+              status.className = "status bad";
+              status.textContent = (data.error && data.error.message) || w.t("failed");
+              return;
+            }
+            setBody(body, data.body_html);
+            m.body = text;
+            mine(id, m);
+            if (data.status === "pending" && !li.querySelector(".badge")) body.after(h("p", { class: "badge", text: w.t("awaiting") }));
+            close();
+          });
+        }, function () { status.className = "status bad"; status.textContent = w.t("network"); });
+      });
+      body.after(form);
+      edit.setAttribute("aria-expanded", "true");
+      form.elements.body.focus();
+    });
+    drop.addEventListener("click", function () {
+      if (drop.textContent !== w.t("withdrawSure")) return (drop.textContent = w.t("withdrawSure"));
+      send("DELETE", w.base + "entries/" + id, null, { Authorization: "Bearer " + m.t }).then(function (r) {
+        if (r.status !== 204) return (note.textContent = r.status === 404 ? w.t("gone") : w.t("failed"));
+        mine(id, null);
+        li.replaceChildren(h("p", { class: "muted", role: "status", tabindex: "-1", text: w.t("withdrawn") }));
+        li.firstChild.focus();
+      }, function () { note.textContent = w.t("network"); });
+    });
+    box.append(edit, drop, note);
+    return box;
   };
   Widget.prototype.comment = function (c, depth, parent) {
     var w = this, body = h("div", { class: "body" }), replies = h("ol", { class: depth + 1 >= DEPTH ? "replies flat" : "replies" });
     setBody(body, c.body_html);
     var li = h("li", { class: "c", "data-id": c.id });
-    var reply = h("button", { type: "button", class: "link", "aria-expanded": "false", text: w.t("reply") });
+    var reply = h("button", { type: "button", class: "link", "aria-expanded": "false", hidden: !!w.shut, text: w.t("reply") });
     var art = h("article", { "aria-label": c.author, tabindex: "-1" },
       w.meta(c), depth >= DEPTH && parent ? h("p", { class: "muted ctx", text: "↪ " + w.t("inReplyTo", { author: parent }) }) : null,
-      body, h("div", { class: "acts" }, reply, w.reactor(c, false), w.reporter(c.id)));
+      body, h("div", { class: "acts" }, reply, w.reactor(c, false), w.reporter(c.id), w.own(c.id, li, body)));
     reply.addEventListener("click", function () { w.openReply(c, li, replies, reply); });
     li.append(art, replies);
     (c.replies || []).forEach(function (r) { replies.append(w.comment(r, depth + 1, c.author)); });
@@ -845,7 +958,8 @@
     li.insertBefore(form, replies);
     button.setAttribute("aria-expanded", "true");
     w.replyForm = form;
-    (form.elements.author.value ? form.elements.body : form.elements.author).focus();
+    w.signIn();
+    (form.elements.author.value || sso ? form.elements.body : form.elements.author).focus();
   };
   Widget.prototype.pending = function (data, list, form, message) {
     var live = data.status === "approved"; // post-moderation or a trusted author
@@ -856,6 +970,8 @@
     var item = h("li", { class: data.rating ? "r pending" : "c pending", "data-id": data.id, tabindex: "-1" },
       h("article", {}, this.meta(data), data.rating ? starRow(data.rating, this.t("outOf", { n: data.rating })) : null,
         data.title ? h("h3", { text: data.title }) : null, body, h("p", { class: "badge", text: this.t(live ? "published" : "awaiting") })));
+    var own = this.own(data.id, item, body);
+    if (own) item.firstChild.append(h("div", { class: "acts" }, own));
     list.append(item);
     form.reset();
     form.querySelectorAll(".tools").forEach(function (bar) { bar.reset(); });
@@ -882,11 +998,12 @@
       w.live.textContent = w.t("thanks");
       w.form.elements.author.value = w.form.elements.author.value || name;
     };
+    var group = h("div", { class: "two" }, field(w.L, "author", w.t("name"), { required: true, auto: "name" }),
+      field(w.L, "email", w.t("email"), { type: "email", auto: "email" }));
     return h("form", { class: "form", novalidate: true, "aria-label": parent ? w.t("replyTo", { author: parent.author }) : w.t("comments"),
       onsubmit: submitter(w.L, w.base + articlePath(w.id) + "comments", done) },
       parent ? h("p", { class: "muted ctx", text: "↪ " + w.t("inReplyTo", { author: parent.author }) }) : null,
-      h("div", { class: "two" }, field(w.L, "author", w.t("name"), { required: true, auto: "name" }),
-        field(w.L, "email", w.t("email"), { type: "email", auto: "email" })),
+      group,
       notifyBox(w.L),
       field(w.L, "body", w.t("body"), { area: true, required: true, hint: w.t("hint") }),
       parent ? h("input", { type: "hidden", name: "parent_id", value: parent.id }) : null,
@@ -910,11 +1027,12 @@
     return h("div", {}, form, w.rmine);
   };
   Widget.prototype.review = function (r) {
-    var body = h("div", { class: "body" });
+    var body = h("div", { class: "body" }), li = h("li", { class: "r", "data-id": r.id });
     setBody(body, r.body_html);
-    return h("li", { class: "r", "data-id": r.id }, h("article", { "aria-label": r.author, tabindex: "-1" },
+    li.append(h("article", { "aria-label": r.author, tabindex: "-1" },
       starRow(r.rating, this.t("outOf", { n: r.rating })), r.title ? h("h3", { text: r.title }) : null,
-      this.meta(r), body, h("div", { class: "acts" }, this.reactor(r, true), this.reporter(r.id))));
+      this.meta(r), body, h("div", { class: "acts" }, this.reactor(r, true), this.reporter(r.id), this.own(r.id, li, body))));
+    return li;
   };
   // "Report" opens a one-line form: an optional reason, then one POST.
   Widget.prototype.reporter = function (id) {
@@ -936,9 +1054,7 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var body = why.value.trim() ? { reason: why.value.trim() } : {};
-      fetch(API + w.base + "entries/" + id + "/reports", {
-        method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
-      }).then(function (r) {
+      send("POST", w.base + "entries/" + id + "/reports", body).then(function (r) {
         var msg = r.status === 202 ? w.t("reported") : r.status === 404 ? w.t("gone") : r.status === 429 ? w.t("rateLimited") : w.t("failed");
         if (r.status === 202 || r.status === 404) box.replaceChildren(h("span", { class: "muted", role: "status", text: msg }));
         else note.textContent = msg;
@@ -997,6 +1113,7 @@
       hosts.forEach(function (host) {
         host.removeAttribute("data-comments-starting");
         if (host.shadowRoot) return;
+        if (host.getAttribute("data-comments-sso")) sso = host.getAttribute("data-comments-sso");
         var w = new Widget(host);
         widgets.push(w);
         fresh.push(w);
@@ -1004,7 +1121,14 @@
       counts(fresh);
     });
   }
-  window.CommentsWidget = { refresh: start, version: "2" };
+  window.CommentsWidget = {
+    refresh: start, version: "2",
+    // The site signs its reader in (or out, with null) without reloading the page.
+    signIn: function (token) {
+      sso = token || null;
+      widgets.forEach(function (w) { w.signIn(); });
+    }
+  };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

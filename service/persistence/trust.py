@@ -1,0 +1,347 @@
+"""Statements of signed-in readers, bans, author records, closed threads and edits
+(``usecases/trust.py``). Nothing here counts entries: author records are counters moved
+in the transaction of each status change, and every lookup is by key or index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_
+from sqlalchemy import bindparam
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import literal
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
+
+from ..domain.moderation import Status
+from ..domain.trust import DEFAULT_SITE
+from ..domain.trust import BanKind
+from ..domain.trust import author_key
+from .base import utcnow
+from .database import read_one
+from .models import ArticleStats
+from .models import AuditEvent
+from .models import AuthorRecord
+from .models import Ban
+from .models import Entry
+from .models import EntryRevision
+from .models import ThreadState
+
+
+def site_of(entry: Entry) -> str:
+    """The entry's site."""
+    return str(entry.site_id or DEFAULT_SITE)
+
+
+def _insert(session: Session) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+# -- threads ----------------------------------------------------------------------------
+
+_stats = ArticleStats.__table__.c
+_threads = ThreadState.__table__.c
+
+
+def _thread_column(column: Any) -> Any:
+    return (
+        select(column)
+        .where(_threads.site_id == bindparam("site_id"), _threads.article_id == bindparam("article_id"))
+        .scalar_subquery()
+    )
+
+
+# The public thread's one statement before its cache: the article's moderation version and
+# its closing state, as scalar subqueries of one SELECT (one round trip, two index probes).
+_VERSION_AND_STATE = select(
+    select(_stats.version)
+    .where(_stats.site_id == bindparam("site_id"), _stats.article_id == bindparam("article_id"))
+    .scalar_subquery(),
+    _thread_column(_threads.mode),
+    _thread_column(_threads.first_entry_at),
+    _thread_column(_threads.article_date),
+)
+
+
+def version_and_state(site_id: str, article_id: str) -> tuple[int, str | None, datetime | None, datetime | None]:
+    """(moderation version, thread mode, first entry's time, article date) of an article."""
+    row = read_one(_VERSION_AND_STATE, {"site_id": site_id, "article_id": article_id})[0]
+    return int(row[0] or 0), row[1], row[2], row[3]
+
+
+def lock_thread(session: Session, site_id: str, article_id: str) -> ThreadState | None:
+    stmt = (
+        select(ThreadState)
+        .where(ThreadState.site_id == site_id, ThreadState.article_id == article_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def thread_row(session: Session, site_id: str, article_id: str) -> ThreadState | None:
+    return session.get(ThreadState, (site_id, article_id))
+
+
+def note_entry(session: Session, site_id: str, article_id: str, article_date: datetime | None) -> None:
+    """The thread's first entry is now (unless it had one), and the article's date is the
+    one the widget passed (unless it passed none)."""
+    insert = _insert(session)
+    stmt = insert(ThreadState).values(
+        site_id=site_id, article_id=article_id, mode="auto", first_entry_at=utcnow(), article_date=article_date
+    )
+    if article_date is None:
+        stmt = stmt.on_conflict_do_nothing(index_elements=[ThreadState.site_id, ThreadState.article_id])
+    else:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[ThreadState.site_id, ThreadState.article_id],
+            set_={"article_date": stmt.excluded.article_date},
+        )
+    session.execute(stmt)
+
+
+def set_mode(session: Session, site_id: str, article_id: str, mode: str, moderator: str) -> None:
+    insert = _insert(session)
+    now = utcnow()
+    closed_at, closed_by = (now, moderator) if mode == "closed" else (None, None)
+    stmt = insert(ThreadState).values(
+        site_id=site_id, article_id=article_id, mode=mode, closed_at=closed_at, closed_by=closed_by
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[ThreadState.site_id, ThreadState.article_id],
+        set_={"mode": mode, "closed_at": closed_at, "closed_by": closed_by},
+    )
+    session.execute(stmt)
+
+
+# -- audit ------------------------------------------------------------------------------
+
+
+def audit(session: Session, site_id: str, subject: str, action: str, moderator: str, reason: str | None) -> None:
+    session.add(AuditEvent(site_id=site_id, subject=subject, action=action, moderator=moderator, reason=reason))
+
+
+def audit_of(session: Session, site_id: str, subjects: Sequence[str]) -> list[AuditEvent]:
+    """The audit events of these subjects, oldest first."""
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.site_id == site_id, AuditEvent.subject.in_(list(subjects)))
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+# -- edits ------------------------------------------------------------------------------
+
+
+def add_revision(session: Session, entry: Entry) -> None:
+    """Keep the entry's text as it is before an edit."""
+    session.add(
+        EntryRevision(
+            site_id=site_of(entry),
+            entry_id=entry.id,
+            body_source=entry.body_source,
+            body_html=entry.body_html,
+            title=entry.title,
+            toxicity=entry.toxicity,
+        )
+    )
+
+
+def revisions_of(session: Session, entry_id: int) -> list[EntryRevision]:
+    return list(
+        session.scalars(select(EntryRevision).where(EntryRevision.entry_id == entry_id).order_by(EntryRevision.id))
+    )
+
+
+# -- bans -------------------------------------------------------------------------------
+
+
+def _open(now: datetime) -> Any:
+    return and_(Ban.lifted_at.is_(None), or_(Ban.expires_at.is_(None), Ban.expires_at > now))
+
+
+def _matching(identities: Iterable[tuple[BanKind, str]]) -> Any:
+    by_kind: dict[str, set[str]] = {}
+    for kind, value in identities:
+        by_kind.setdefault(kind.value, set()).add(value)
+    return or_(*(and_(Ban.kind == kind, Ban.value.in_(sorted(values))) for kind, values in sorted(by_kind.items())))
+
+
+def open_bans(session: Session, site_id: str, identities: Sequence[tuple[BanKind, str]], now: datetime) -> list[Ban]:
+    """The bans in force on any of ``identities`` (one probe of ``ix_ban_identity`` each)."""
+    if not identities:
+        return []
+    return list(
+        session.scalars(select(Ban).where(Ban.site_id == site_id, _matching(identities), _open(now)).order_by(Ban.id))
+    )
+
+
+def add_ban(session: Session, ban: Ban) -> Ban:
+    session.add(ban)
+    session.flush()
+    return ban
+
+
+def lock_ban(session: Session, ban_id: int) -> Ban | None:
+    return session.execute(select(Ban).where(Ban.id == ban_id).with_for_update()).scalar_one_or_none()
+
+
+def bans(session: Session, site_id: str, only_open: bool, now: datetime, limit: int, before: int | None) -> list[Ban]:
+    """Bans, newest first (``before``: ids below it)."""
+    query = select(Ban).where(Ban.site_id == site_id)
+    if only_open:
+        query = query.where(_open(now))
+    if before is not None:
+        query = query.where(Ban.id < before)
+    return list(session.scalars(query.order_by(Ban.id.desc()).limit(limit)))
+
+
+_PENDING_BY = {
+    BanKind.USER: Entry.author_id,
+    BanKind.EMAIL: Entry.email,
+    BanKind.CLIENT: Entry.client_hash,
+}
+
+
+def pending_ids_of(session: Session, site_id: str, kind: BanKind, value: str) -> list[int]:
+    """The pending entries of one identity on a site (``ix_entry_author``, ``ix_entry_email``
+    or ``ix_entry_client``)."""
+    column = _PENDING_BY[kind]
+    return list(
+        session.scalars(
+            select(Entry.id).where(Entry.site_id == site_id, column == value, Entry.status == Status.PENDING)
+        )
+    )
+
+
+# -- author records ---------------------------------------------------------------------
+
+
+def key_of(entry: Entry) -> str | None:
+    return author_key(entry.author_id, entry.email, entry.client_hash)
+
+
+_COUNTED = {Status.APPROVED: "approved", Status.REJECTED: "rejected", Status.SPAM: "spam"}
+
+
+def move_author(session: Session, entry: Entry, old: Status | None, new: Status | None) -> None:
+    """The author's record after ``entry`` moves from ``old`` to ``new`` (``None``: a new
+    entry, or an erased one). A new entry creates the record (first seen now)."""
+    key = key_of(entry)
+    if key is None:
+        return
+    site_id = site_of(entry)
+    if old is None:
+        insert = _insert(session)
+        session.execute(
+            insert(AuthorRecord)
+            .values(site_id=site_id, author_key=key, first_seen_at=utcnow(), always_hold=False)
+            .on_conflict_do_nothing(index_elements=[AuthorRecord.site_id, AuthorRecord.author_key])
+        )
+    values: dict[str, Any] = {}
+    if old in _COUNTED:
+        values[_COUNTED[old]] = getattr(AuthorRecord, _COUNTED[old]) - 1
+    if new in _COUNTED:
+        column = _COUNTED[new]
+        values[column] = (values[column] if column in values else getattr(AuthorRecord, column)) + 1
+    if values and old != new:
+        session.execute(
+            update(AuthorRecord).where(AuthorRecord.site_id == site_id, AuthorRecord.author_key == key).values(values)
+        )
+
+
+def always_hold(session: Session, site_id: str, key: str) -> bool:
+    found = session.scalar(
+        select(AuthorRecord.always_hold).where(AuthorRecord.site_id == site_id, AuthorRecord.author_key == key)
+    )
+    return bool(found)
+
+
+def set_always_hold(session: Session, site_id: str, key: str, hold: bool) -> None:
+    insert = _insert(session)
+    stmt = insert(AuthorRecord).values(site_id=site_id, author_key=key, first_seen_at=utcnow(), always_hold=hold)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[AuthorRecord.site_id, AuthorRecord.author_key], set_={"always_hold": hold}
+        )
+    )
+
+
+def records_of(session: Session, site_id: str, keys: Sequence[str]) -> dict[str, AuthorRecord]:
+    """The records of up to a page of authors, by primary key."""
+    if not keys:
+        return {}
+    rows = session.scalars(
+        select(AuthorRecord).where(AuthorRecord.site_id == site_id, AuthorRecord.author_key.in_(list(keys)))
+    )
+    return {r.author_key: r for r in rows}
+
+
+def rebuild_authors(session: Session, site: str | None = None) -> int:
+    """Recompute the author records' counters and first-seen dates of ``site`` (None: every
+    site) from its entries, each record of its own site (a repair, and after an import,
+    which writes entries without moving records); "always hold" stays. Reads every entry
+    once: a command, never a request. Returns the number of records written."""
+    key = case(
+        (Entry.author_id.is_not(None), literal("user:") + Entry.author_id),
+        (Entry.email.is_not(None), literal("email:") + Entry.email),
+        (Entry.client_hash.is_not(None), literal("client:") + Entry.client_hash),
+        else_=None,
+    ).label("author_key")
+
+    def counted(status: Status) -> Any:
+        return func.sum(case((Entry.status == status, 1), else_=0))
+
+    query = (
+        select(
+            Entry.site_id,
+            key,
+            counted(Status.APPROVED),
+            counted(Status.REJECTED),
+            counted(Status.SPAM),
+            func.min(Entry.created_at),
+        )
+        .where(key.is_not(None))
+        .group_by(Entry.site_id, key)
+    )
+    reset = update(AuthorRecord).values(approved=0, rejected=0, spam=0)
+    if site is not None:
+        query, reset = query.where(Entry.site_id == site), reset.where(AuthorRecord.site_id == site)
+    rows = session.execute(query).all()
+    session.execute(reset)
+    insert = _insert(session)
+    for site_id, author, approved, rejected, spam, first in rows:
+        stmt = insert(AuthorRecord).values(
+            site_id=site_id,
+            author_key=author,
+            approved=int(approved or 0),
+            rejected=int(rejected or 0),
+            spam=int(spam or 0),
+            first_seen_at=first,
+            always_hold=False,
+        )
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[AuthorRecord.site_id, AuthorRecord.author_key],
+                set_={
+                    "approved": stmt.excluded.approved,
+                    "rejected": stmt.excluded.rejected,
+                    "spam": stmt.excluded.spam,
+                },
+            )
+        )
+    return len(rows)
+
+
+def max_ban_id(session: Session) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(Ban.id), 0))) or 0)

@@ -1,0 +1,127 @@
+"""A reader signed in by the news site: posts without name or email, edits within the
+window and not after, is banned by a moderator on /admin/ and refused; a closed thread
+shows no form."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+import jwt
+import pytest
+import requests
+from playwright.sync_api import Page
+from playwright.sync_api import expect
+
+from ..servers import gunicorn
+from ..servers import server_env
+from .conftest import migrated_sqlite
+from .support import ADMIN
+from .support import HostSite
+from .support import article_id
+from .support import axe_violations
+from .support import shot
+from .support import show_article
+from .support import sign_in
+
+SECRET = "the-news-site-signs-readers-with-this-key"
+
+
+@pytest.fixture(scope="module")
+def sso_service(tmp_path_factory: pytest.TempPathFactory, host: HostSite) -> Iterator[tuple[str, str]]:
+    database = migrated_sqlite(tmp_path_factory.mktemp("sso") / "comments.db")
+    env = {
+        **server_env(database),
+        "COMMENTS_ALLOWED_ORIGINS": host.origin,
+        "COMMENTS_SSO_SECRET": SECRET,
+        "COMMENTS_BADGES": "subscriber",
+    }
+    with gunicorn(env, workers=1) as base:
+        yield base, database.removeprefix("sqlite:///")
+
+
+def widget_violations(page: Page) -> list[object]:
+    """axe-core's findings inside the widget (the bare host page has no landmarks of its own)."""
+    return [v for v in axe_violations(page) if any("data-comments-for" in n for n in v["nodes"])]
+
+
+def reader_token() -> str:
+    claims = {"sub": "reader-1", "name": "Sam Reader", "badge": "subscriber", "aud": "default"}
+    return jwt.encode({**claims, "exp": int(time.time()) + 3600}, SECRET, algorithm="HS256")
+
+
+def test_a_signed_in_reader_posts_edits_and_is_banned(page: Page, host: HostSite, sso_service: tuple[str, str]) -> None:
+    service, database = sso_service
+    article = article_id()
+    page.goto(host.article(service, article, attrs=f' data-comments-sso="{reader_token()}"'))
+    widget = page.locator(f'[data-comments-for="{article}"]')
+    form = widget.get_by_role("form", name="Comments")
+    expect(form.get_by_text("Commenting as Sam Reader")).to_be_visible()
+    expect(form.get_by_label("Name")).to_be_hidden()
+    form.get_by_label("Comment").fill("Signed in and posting.")
+    form.get_by_role("button", name="Post comment").click()
+    expect(form.get_by_role("status")).to_contain_text("awaits moderation")
+    mine = widget.locator(".pending")
+    expect(mine.locator(".who")).to_have_text("Sam Reader")
+    expect(mine.locator(".bdg")).to_have_text("Subscriber")
+
+    # Within the window: Edit, change the text, Save.
+    mine.get_by_role("button", name="Edit").click()
+    editor = mine.get_by_role("form", name="Edit")
+    expect(editor.get_by_label("Comment")).to_have_value("Signed in and posting.")
+    editor.get_by_label("Comment").fill("Signed in, posting, and edited.")
+    editor.get_by_role("button", name="Save").click()
+    expect(mine.locator(".body").first).to_have_text("Signed in, posting, and edited.")
+    shot(page, "signed-in-edited")
+    assert widget_violations(page) == []
+
+    # Past the window (the entry made 20 minutes older): the service refuses the edit.
+    entry_id = int(mine.get_attribute("data-id") or 0)
+    with sqlite3.connect(database) as conn:
+        past = (datetime.now(UTC) - timedelta(minutes=20)).replace(tzinfo=None)
+        conn.execute("UPDATE entry SET created_at = ? WHERE id = ?", (past.isoformat(sep=" "), entry_id))
+    mine.get_by_role("button", name="Edit").click()
+    editor.get_by_label("Comment").fill("Too late to change this.")
+    editor.get_by_role("button", name="Save").click()
+    expect(editor.get_by_role("status")).to_have_text("Entries can be edited for 15 minutes after they are sent.")
+    expect(mine.locator(".body").first).to_have_text("Signed in, posting, and edited.")
+
+    # A moderator bans the author of that entry on /admin/.
+    admin = page.context.new_page()
+    sign_in(admin, service)
+    show_article(admin, article)
+    item = admin.locator(f'li.item[data-id="{entry_id}"]')
+    expect(item.get_by_text("0 approved · 0 rejected · 0 spam")).to_be_visible()
+    item.get_by_role("button", name="Ban author…").click()
+    item.get_by_label("Reason for the ban").fill("Personal attacks")
+    item.get_by_role("button", name="Ban", exact=True).click()
+    expect(admin.locator("#status")).to_contain_text("Banned the author of #")
+    admin.locator("#bans summary").click()
+    expect(admin.locator("#bans-list")).to_contain_text("reader-1")
+    shot(admin, "admin-bans")
+    assert axe_violations(admin) == []
+    admin.close()
+
+    # The banned reader's next post is refused, with the reason why.
+    page.reload()
+    form.get_by_label("Comment").fill("Trying again after the ban.")
+    form.get_by_role("button", name="Post comment").click()
+    expect(form.locator(".status")).to_contain_text("banned")
+
+
+def test_a_closed_thread_shows_no_form(page: Page, host: HostSite, sso_service: tuple[str, str]) -> None:
+    service, _ = sso_service
+    article = article_id()
+    closed = requests.post(f"{service}/api/v1/admin/articles/{article}/close", json={}, headers=ADMIN, timeout=10)
+    assert closed.status_code == 200, closed.text
+    page.goto(host.article(service, article))
+    widget = page.locator(f'[data-comments-for="{article}"]')
+    expect(widget.get_by_text("Comments are closed.")).to_be_visible()
+    expect(widget.get_by_role("form", name="Comments")).to_be_hidden()
+    expect(widget.locator("details.write")).to_be_hidden()
+    shot(page, "closed-thread")
+    assert widget_violations(page) == []
