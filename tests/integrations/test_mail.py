@@ -5,6 +5,7 @@ each test checks the messages' headers, both parts and their links, on both data
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -13,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
+import jwt
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -21,6 +23,7 @@ from sqlalchemy import update
 
 from service.config import ConfigError
 from service.config import EmailSettings
+from service.config import TrustSettings
 from service.config import email_from_environ
 from service.domain import mail as rules
 from service.extensions import db
@@ -321,6 +324,27 @@ def test_a_reader_confirms_then_hears_of_each_published_reply_and_unsubscribes_i
     assert len(smtp_server.to(reader)) == 2
     page = client.get(local(unsubscribe))  # the page still answers, and still changes nothing
     assert page.status_code == 200 and "Unsubscribe" in page.get_data(as_text=True)
+
+
+def test_a_signed_in_reader_opts_in_with_the_address_of_the_sites_token(
+    mail_app: Callable[..., Flask], smtp_server: MailServer
+) -> None:
+    """No email field for a signed-in reader: the address is the one the site's token names."""
+    secret = "a-site-secret-of-32-characters-or-more"
+    app = mail_app({"TRUST": TrustSettings(sso_secret=secret)})
+    reader = address("sam")
+    claims = {"sub": "u-17", "name": "Sam Reader", "email": reader, "aud": "default", "exp": int(time.time()) + 600}
+    headers = {"X-Comments-SSO": jwt.encode(claims, secret, algorithm="HS256")}
+    client = app.test_client()
+    sent = client.post(
+        f"{V1}/articles/a1/comments", json={"body": "Signed in", "notify_replies": True}, headers=headers
+    )
+    assert sent.status_code == 202, sent.get_json()
+    Api(client).act(sent.get_json()["id"], "approve")
+    deliver(app)
+    (confirmation,) = smtp_server.to(reader)
+    check_headers(confirmation.message, reader)
+    assert links(parts(confirmation.message)[0], "/mail/confirm")
 
 
 def test_at_most_n_reply_mails_a_day_per_address(mail_app: Callable[..., Flask], smtp_server: MailServer) -> None:

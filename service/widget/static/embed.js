@@ -421,7 +421,7 @@
       else if (name === "email" && v && c.validity.typeMismatch) bad.email = L.t("badEmail");
     });
     if (el.rating && !form.querySelector("input[name=rating]:checked")) bad.rating = L.t("pickRating");
-    if (el.notify_replies && el.notify_replies.checked && !el.email.value.trim() && !bad.email) bad.email = L.t("notifyNeedsEmail");
+    if (el.notify_replies && el.notify_replies.checked && !sso && !el.email.value.trim() && !bad.email) bad.email = L.t("notifyNeedsEmail");
     return bad;
   }
   function payload(form) {
