@@ -14,6 +14,7 @@ from typing import Any
 from ..domain import automod
 from ..domain import emails
 from ..domain import trust
+from ..domain.errors import Closed
 from ..domain.errors import EditWindowClosed
 from ..domain.errors import Invalid
 from ..domain.errors import NotFound
@@ -135,6 +136,12 @@ def edit(entry_id: int, editor: Editor, body: str, title: str | None, intake: In
         if not trust.may_edit(entry.created_at, window, utcnow()):
             minutes = int(window.total_seconds() // 60)
             raise EditWindowClosed(f"Entries can be edited for {minutes} minutes after they are sent.")
+        # A closed thread takes no new text, from anyone: what it says when it closed stays.
+        state = store.lock_thread(session, intake.site, entry.article_id)
+        if state is not None and trust.is_closed(
+            state.mode, state.first_entry_at, state.article_date, intake.close_after_days, utcnow()
+        ):
+            raise Closed("Comments on this article are closed: entries can no longer be edited.")
         # A review keeps its title unless the edit sends one ("" removes it).
         new_title = (entry.title if title is None else text.title) if entry.kind == Kind.REVIEW else None
         if entry.body_source == text.body_source and entry.title == new_title:

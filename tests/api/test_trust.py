@@ -182,6 +182,17 @@ def test_edits_are_refused_without_the_token_with_a_wrong_one_and_after_the_wind
         assert db.session.get(Entry, again["id"]).body_source != "Too late"  # type: ignore[union-attr]
 
 
+def test_a_closed_thread_takes_no_edits_and_keeps_what_it_said(api: Api) -> None:
+    sent = api.comment(body="Before the close")
+    api.act(sent["id"], "approve")
+    assert post(api, "/admin/articles/a1/close", {}, ALICE).status_code == 200
+    refused = _edit(api, sent["id"], {"body": "After the close"}, sent["edit_token"])
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "closed"
+    assert "Before the close" in api.thread()["items"][0]["body_html"]
+    assert post(api, "/admin/articles/a1/reopen", {}, ALICE).status_code == 200
+    assert _edit(api, sent["id"], {"body": "After the reopening"}, sent["edit_token"]).status_code == 200
+
+
 # -- signed-in readers -------------------------------------------------------------------------
 
 
