@@ -51,6 +51,7 @@ def widget_violations(page: Page) -> list[object]:
 
 def reader_token() -> str:
     claims = {"sub": "reader-1", "name": "Sam Reader", "badge": "subscriber", "aud": "default"}
+    claims["email"] = "sam@example.org"
     return jwt.encode({**claims, "exp": int(time.time()) + 3600}, SECRET, algorithm="HS256")
 
 
@@ -63,6 +64,8 @@ def test_a_signed_in_reader_posts_edits_and_is_banned(page: Page, host: HostSite
     expect(form.get_by_text("Commenting as Sam Reader")).to_be_visible()
     expect(form.get_by_label("Name")).to_be_hidden()
     form.get_by_label("Comment").fill("Signed in and posting.")
+    # Reply mail goes to the address the site's token names: no email field is asked for.
+    form.get_by_label("Email me when someone replies").check()
     form.get_by_role("button", name="Post comment").click()
     expect(form.get_by_role("status")).to_contain_text("awaits moderation")
     mine = widget.locator(".pending")
@@ -116,8 +119,19 @@ def test_a_signed_in_reader_posts_edits_and_is_banned(page: Page, host: HostSite
 def test_a_closed_thread_shows_no_form(page: Page, host: HostSite, sso_service: tuple[str, str]) -> None:
     service, _ = sso_service
     article = article_id()
-    closed = requests.post(f"{service}/api/v1/admin/articles/{article}/close", json={}, headers=ADMIN, timeout=10)
-    assert closed.status_code == 200, closed.text
+    # A moderator closes the thread on /admin/.
+    admin = page.context.new_page()
+    sign_in(admin, service)
+    admin.locator("#threads summary").click()
+    panel = admin.get_by_role("form", name="Close or reopen a thread")
+    panel.get_by_label("Article id").fill(article)
+    panel.get_by_label("Reason (optional)").fill("Legal advice")
+    panel.get_by_role("button", name="Close thread").click()
+    expect(admin.locator("#thread-status")).to_have_text(f"Thread {article} is closed: new comments are refused.")
+    assert axe_violations(admin) == []
+    thread = requests.get(f"{service}/api/v1/admin/articles/{article}/thread", headers=ADMIN, timeout=10).json()
+    assert thread["closed"] is True and thread["history"][-1]["reason"] == "Legal advice"
+    admin.close()
     page.goto(host.article(service, article))
     widget = page.locator(f'[data-comments-for="{article}"]')
     expect(widget.get_by_text("Comments are closed.")).to_be_visible()

@@ -305,6 +305,18 @@
     }, function (e) { $("bans-status").textContent = e.message; });
   }
   $("bans").addEventListener("toggle", function () { if ($("bans").open) loadBans(); });
+  // Closing a thread of the site the queue shows: its submissions are refused, reads go on.
+  $("thread-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = ev.currentTarget.elements, id = f.article_id.value.trim(), site = currentSite();
+    var verb = ev.submitter && ev.submitter.value === "reopen" ? "reopen" : "close";
+    if (!id) return f.article_id.focus();
+    var body = f.reason.value.trim() ? { reason: f.reason.value.trim() } : {};
+    call("POST", "articles/" + encodeURIComponent(id) + "/" + verb + (site ? "?site=" + encodeURIComponent(site) : ""), body)
+      .then(function (thread) {
+        $("thread-status").textContent = "Thread " + id + (thread.closed ? " is closed: new comments are refused." : " is open.");
+      }, function (e) { $("thread-status").textContent = "Could not " + verb + " the thread " + id + ": " + e.message; });
+  });
 
   function render(it) {
     var d = it.data, id = d.id;
