@@ -493,7 +493,9 @@ class EntryRevision(Base):
 
 class Ban(Base):
     """A reader a moderator banned: by the site's user id, an email address or the client
-    hash behind an anonymous entry; until ``expires_at`` (null: for good) or lifted."""
+    hash behind an anonymous entry; until ``expires_at`` (null: for good) or lifted. A ban
+    taken from an anonymous entry with an email also holds the entry's client hash, so
+    the same reader posting without the address is banned too."""
 
     __tablename__ = "ban"
 
@@ -509,8 +511,12 @@ class Ban(Base):
     expires_at: Mapped[datetime | None] = mapped_column()
     lifted_at: Mapped[datetime | None] = mapped_column()
     lifted_by: Mapped[str | None] = mapped_column(String(limits.MODERATOR))
+    client_hash: Mapped[str | None] = mapped_column(String(64))  # also banned; never served
 
-    __table_args__ = (Index("ix_ban_identity", "site_id", "kind", "value"),)
+    __table_args__ = (
+        Index("ix_ban_identity", "site_id", "kind", "value"),
+        Index("ix_ban_client", "site_id", "client_hash"),
+    )
 
 
 class AuthorRecord(Base):

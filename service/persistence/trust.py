@@ -174,11 +174,15 @@ def _matching(identities: Iterable[tuple[BanKind, str]]) -> Any:
     by_kind: dict[str, set[str]] = {}
     for kind, value in identities:
         by_kind.setdefault(kind.value, set()).add(value)
-    return or_(*(and_(Ban.kind == kind, Ban.value.in_(sorted(values))) for kind, values in sorted(by_kind.items())))
+    matches = [and_(Ban.kind == kind, Ban.value.in_(sorted(values))) for kind, values in sorted(by_kind.items())]
+    if clients := by_kind.get(BanKind.CLIENT.value):
+        matches.append(Ban.client_hash.in_(sorted(clients)))  # an email ban's client (ix_ban_client)
+    return or_(*matches)
 
 
 def open_bans(session: Session, site_id: str, identities: Sequence[tuple[BanKind, str]], now: datetime) -> list[Ban]:
-    """The bans in force on any of ``identities`` (one probe of ``ix_ban_identity`` each)."""
+    """The bans in force on any of ``identities`` (one probe of ``ix_ban_identity`` each,
+    and of ``ix_ban_client`` for a client)."""
     if not identities:
         return []
     return list(

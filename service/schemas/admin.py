@@ -228,6 +228,12 @@ class BanOut(Schema):
         allow_none=True, required=True, metadata={"description": "The user id or email; null for a client."}
     )
     entry_id = fields.Integer(allow_none=True, metadata={"description": "The entry the ban was made from."})
+    covers_client = fields.Boolean(
+        metadata={
+            "description": "An email ban from an anonymous entry also bans the client behind it (never shown), "
+            "so leaving the address out does not get round it."
+        }
+    )
     author = fields.String(allow_none=True, metadata={"description": "That entry's author name."})
     reason = fields.String(required=True)
     moderator = fields.String(required=True)

@@ -188,7 +188,11 @@ def _admit(session: Session, article_id: str, email: str | None, intake: Intake)
     # A refusal tells the sender they are banned: only for identities they proved (the
     # site's token, their own client). A typed email address proves nothing, so a ban on it
     # alone holds silently: nobody learns whether someone else's address is banned.
-    proven = [b for b in bans if b.kind != trust.BanKind.EMAIL or reader is not None]
+    proven = [
+        b
+        for b in bans
+        if b.kind != trust.BanKind.EMAIL or reader is not None or (intake.client and b.client_hash == intake.client)
+    ]
     if proven and intake.ban_mode == trust.BanMode.REFUSE:
         until = [b.expires_at for b in proven]
         when = "for good" if None in until else f"until {max(u for u in until if u).strftime('%Y-%m-%d %H:%M')} UTC"

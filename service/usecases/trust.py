@@ -269,6 +269,10 @@ class BanView:
         return None if self.ban.kind == trust.BanKind.CLIENT else self.ban.value
 
     @property
+    def covers_client(self) -> bool:
+        return self.ban.client_hash is not None
+
+    @property
     def active(self) -> bool:
         b = self.ban
         return b.lifted_at is None and (b.expires_at is None or b.expires_at > utcnow())
@@ -300,6 +304,14 @@ def _target(
     raise Invalid("Name whom to ban.", {"entry_id": "Give entry_id, user_id or email."})
 
 
+def _also_client(kind: trust.BanKind, entry: Entry | None) -> str | None:
+    """The client hash an entry's ban also holds: an anonymous author banned by the email
+    they typed must not come back by leaving the address out."""
+    if entry is None or kind != trust.BanKind.EMAIL or entry.author_id:
+        return None
+    return entry.client_hash
+
+
 def ban(
     site_id: str | None,
     moderator: str,
@@ -312,6 +324,7 @@ def ban(
     waiting on that site is rejected in the same transaction; an audit event records it."""
     with write_transaction(autoflush=False) as session:
         site_id, kind, value, entry = _target(session, site_id, request, sites)
+        client = _also_client(kind, entry)
         expires = utcnow() + timedelta(days=request.days) if request.days else None
         made = store.add_ban(
             session,
@@ -324,11 +337,15 @@ def ban(
                 reason=request.reason,
                 moderator=moderator,
                 expires_at=expires,
+                client_hash=client,
             ),
         )
         rejected: list[int] = []
         if request.reject_pending:
-            for pending_id in store.pending_ids_of(session, site_id, kind, value):
+            pending_ids = set(store.pending_ids_of(session, site_id, kind, value))
+            if client:
+                pending_ids.update(store.pending_ids_of(session, site_id, trust.BanKind.CLIENT, client))
+            for pending_id in sorted(pending_ids):
                 pending = queries.lock_entry(session, pending_id)
                 if pending is not None and pending.status == Status.PENDING:
                     change_status(

@@ -309,6 +309,46 @@ def test_banning_the_anonymous_author_of_an_entry_refuses_their_next_post(api: A
     api.comment()
 
 
+def test_banning_an_anonymous_author_by_the_email_they_typed_also_bans_their_client(api: Api) -> None:
+    """Found by hand: banning the author of an anonymous entry with an email banned only the
+    address, so the same reader got through by leaving it out."""
+    elsewhere = {"REMOTE_ADDR": "192.0.2.44"}
+    first = api.comment(author="Troll", email="troll@example.org")
+    waiting = post(api, "/articles/a2/comments", {"author": "Troll", "body": "Queued, no email"})
+    assert waiting.status_code == 202
+    other = api.client.post(f"{V1}/articles/a1/comments", json={"author": "Bo", "body": "Hi"}, environ_base=elsewhere)
+    made = post(api, "/admin/bans", {"entry_id": first["id"], "reason": "Abuse", "reject_pending": True}, ALICE)
+    assert made.status_code == 201, made.get_json()
+    ban = made.get_json()
+    assert (ban["kind"], ban["identity"], ban["covers_client"]) == ("email", "troll@example.org", True)
+    assert sorted(ban["rejected"]) == sorted([first["id"], waiting.get_json()["id"]])
+    assert api.get(f"/admin/entries/{other.get_json()['id']}", headers=ALICE)["status"] == "pending"
+    with api.client.application.app_context():
+        before = stored_entries()
+    for body in ({"author": "Troll", "body": "No email now"}, {"author": "T", "body": "x", "email": "new@example.org"}):
+        refused = post(api, "/articles/a1/comments", body)
+        assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "banned"
+    with api.client.application.app_context():
+        assert stored_entries() == before
+    # The address stays banned from another client, silently as any typed address.
+    typed = api.client.post(
+        f"{V1}/articles/a1/comments",
+        json={"author": "T", "body": "From elsewhere", "email": "troll@example.org"},
+        environ_base=elsewhere,
+    )
+    assert typed.status_code == 202 and typed.get_json()["status"] == "pending"
+    assert (
+        api.client.post(
+            f"{V1}/articles/a1/comments", json={"author": "Bo", "body": "Still fine"}, environ_base=elsewhere
+        ).status_code
+        == 202
+    )
+    listed = api.get("/admin/bans", headers=ALICE)["items"]
+    assert [b["id"] for b in listed] == [ban["id"]] and "client_hash" not in json.dumps(listed)
+    post(api, f"/admin/bans/{ban['id']}/lift", {"reason": "Appeal"}, ALICE)
+    assert post(api, "/articles/a1/comments", {"author": "Troll", "body": "Back"}).status_code == 202
+
+
 def test_bans_by_user_id_and_email_for_a_time_and_held_silently(make_app: Callable[..., Flask]) -> None:
     api = app_api(make_app)
     made = post(api, "/admin/bans", {"user_id": "u-17", "reason": "Trolling", "days": 7}, ALICE).get_json()

@@ -294,7 +294,8 @@
       list.replaceChildren();
       $("bans-status").textContent = page.items.length ? "" : "No bans in force.";
       page.items.forEach(function (b) {
-        var who = b.identity || (b.author ? b.author + " (anonymous, entry #" + b.entry_id + ")" : "entry #" + b.entry_id);
+        var who = (b.identity || (b.author ? b.author + " (anonymous, entry #" + b.entry_id + ")" : "entry #" + b.entry_id)) +
+          (b.covers_client ? " and the browser it came from" : "");
         list.append(h("li", {}, h("strong", { text: who }), " · " + b.reason + " · by " + b.moderator + " · ",
           b.expires_at ? "until " + new Date(b.expires_at).toLocaleString() : "for good", " ",
           h("button", { type: "button", class: "quiet", text: "Lift", onclick: function () {

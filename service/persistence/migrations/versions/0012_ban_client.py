@@ -1,0 +1,39 @@
+"""a ban from an anonymous entry also holds its client hash
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-02 14:50:00
+
+``ban`` gets a nullable ``client_hash`` (metadata only, no rewrite) and an index on
+(site_id, client_hash), built concurrently on PostgreSQL outside the migration's
+transaction. Bans are a small table; no entry row is touched.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0012'
+down_revision = '0011'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column('ban', sa.Column('client_hash', sa.String(length=64), nullable=True))
+    if op.get_context().dialect.name == 'postgresql':
+        with op.get_context().autocommit_block():
+            op.execute('DROP INDEX CONCURRENTLY IF EXISTS ix_ban_client')  # left invalid by an interrupted run
+            op.create_index('ix_ban_client', 'ban', ['site_id', 'client_hash'], postgresql_concurrently=True)
+    else:
+        op.create_index('ix_ban_client', 'ban', ['site_id', 'client_hash'])
+
+
+def downgrade():
+    if op.get_context().dialect.name == 'postgresql':
+        with op.get_context().autocommit_block():
+            op.drop_index('ix_ban_client', 'ban', postgresql_concurrently=True, if_exists=True)
+    else:
+        op.drop_index('ix_ban_client', 'ban')
+    with op.batch_alter_table('ban') as batch_op:
+        batch_op.drop_column('client_hash')
