@@ -24,5 +24,6 @@ def register(app: Flask) -> None:
             blp, name=f"site-{blp.name}", url_prefix=sites.SITE_PREFIX, parameters=[copy.deepcopy(sites.SITE_PARAMETER)]
         )
     app.register_blueprint(ops.bp)
+    app.session_interface = http.NoSessions()
     app.after_request(sites.site_cors)
     app.after_request(http.common_headers)

@@ -9,11 +9,16 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
 
+from flask import Flask
+from flask import Request
 from flask import Response
 from flask import abort
 from flask import current_app
 from flask import g
 from flask import request
+from flask.sessions import NullSession
+from flask.sessions import SessionInterface
+from flask.sessions import SessionMixin
 
 from ..domain import articles
 from ..domain.errors import Malformed
@@ -21,6 +26,21 @@ from ..domain.sites import scoped
 from ..usecases import read
 from . import sites
 from .caching import response_cache
+
+
+class NoSessions(SessionInterface):
+    """The service keeps no Flask session (moderators send tokens, readers nothing): no
+    signing serializer built and no cookie read on every request, as Flask's default
+    cookie session does."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin:
+        return _NO_SESSION
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
+
+_NO_SESSION = NullSession()
 
 # Changes whenever the shape of public responses changes, so old ETags stop matching.
 REPRESENTATION = "1"

@@ -131,7 +131,11 @@ def current_site() -> str:
 def settings(site: str | None = None) -> SiteSettings:
     """THE accessor of a site's settings in force (the current site's by default). An
     unknown site is ``SiteNotFound``."""
-    site = site or current_site()
+    if site is None:
+        here: SiteSettings | None = g.get("site_settings")  # once a request: hot reads ask often
+        if here is None:
+            here = g.site_settings = settings(current_site())
+        return here
     found = registry().get(site)
     if found is None:
         raise SiteNotFound("No site has this id.")

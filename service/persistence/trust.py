@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import String
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import case
@@ -51,23 +52,19 @@ _stats = ArticleStats.__table__.c
 _threads = ThreadState.__table__.c
 
 
-def _thread_column(column: Any) -> Any:
-    return (
-        select(column)
-        .where(_threads.site_id == bindparam("site_id"), _threads.article_id == bindparam("article_id"))
-        .scalar_subquery()
-    )
-
-
 # The public thread's one statement before its cache: the article's moderation version and
-# its closing state, as scalar subqueries of one SELECT (one round trip, two index probes).
-_VERSION_AND_STATE = select(
-    select(_stats.version)
-    .where(_stats.site_id == bindparam("site_id"), _stats.article_id == bindparam("article_id"))
-    .scalar_subquery(),
-    _thread_column(_threads.mode),
-    _thread_column(_threads.first_entry_at),
-    _thread_column(_threads.article_date),
+# its closing state (one round trip, one probe of each primary key; either row may be
+# missing: a thread closed before its first entry has no counters yet).
+_one = select(
+    bindparam("site_id", type_=String).label("site_id"), bindparam("article_id", type_=String).label("article_id")
+).subquery()
+_VERSION_AND_STATE = (
+    select(_stats.version, _threads.mode, _threads.first_entry_at, _threads.article_date)
+    .select_from(_one)
+    .outerjoin(ArticleStats.__table__, and_(_stats.site_id == _one.c.site_id, _stats.article_id == _one.c.article_id))
+    .outerjoin(
+        ThreadState.__table__, and_(_threads.site_id == _one.c.site_id, _threads.article_id == _one.c.article_id)
+    )
 )
 
 

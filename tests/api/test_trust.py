@@ -89,6 +89,16 @@ def test_a_moderator_closes_and_reopens_a_thread(api: Api) -> None:
     assert api.thread("a1")["closed"] is False
 
 
+def test_a_thread_closed_before_its_first_entry_reads_closed(api: Api) -> None:
+    """The thread page reads the article's counters and its state in one statement; an
+    article with no entry has no counters, and its closing must still show."""
+    assert post(api, "/admin/articles/quiet/close", {"reason": "No comments here"}, ALICE).status_code == 200
+    thread = api.thread("quiet")
+    assert thread["closed"] is True and thread["items"] == []
+    refused = post(api, "/articles/quiet/comments", {"author": "Ann", "body": "First!"})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "closed"
+
+
 def test_the_thread_etag_changes_when_it_closes(api: Api) -> None:
     api.approved_comment("a1")
     first = api.client.get(f"{V1}/articles/a1/comments")

@@ -44,12 +44,19 @@ def review_variant(order: ReviewOrder | None = None) -> str:
     return "" if order == ReviewOrder.NEWEST else order.value
 
 
+_BUILT_IN = (
+    SiteSettings.reaction_label,
+    SiteSettings.poll_seconds,
+    SiteSettings.comment_order,
+    SiteSettings.review_order,
+)
+
+
 def _shown(found: SiteSettings) -> str:
     """The settings a thread's body carries (``settings``), when any differs from the
     built-in ones; a site's change then changes the page's ETag too."""
-    defaults = SiteSettings()
     mine = (found.reaction_label, found.poll_seconds, found.comment_order, found.review_order)
-    if mine == (defaults.reaction_label, defaults.poll_seconds, defaults.comment_order, defaults.review_order):
+    if mine == _BUILT_IN:
         return ""
     return "settings:" + "|".join(str(v) for v in mine)
 
