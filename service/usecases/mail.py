@@ -303,7 +303,7 @@ def claim(
     dropped = 0
     with write_transaction() as session:
         now = utcnow()
-        for row in store.due(session, now, batch):
+        for row in outbox.due(session, MailMessage, now, batch):
             settings = settings_for(row.site_id)
             if settings is None:
                 continue  # mail is off for this site: kept for when it is on
@@ -556,8 +556,8 @@ def overview(
 ) -> Overview:
     """The outbox of the sites the moderator may see (``None``: every site)."""
     with read_transaction() as session:
-        totals = {s.value: n for s, n in store.totals(session, sites).items()}
-        rows = store.newest(session, state, limit + 1, before, sites)
+        totals = {s.value: n for s, n in outbox.totals(session, MailMessage, sites).items()}
+        rows = outbox.newest(session, MailMessage, state, limit + 1, before, sites)
     return Overview(configured, totals, rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
 
 

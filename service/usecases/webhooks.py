@@ -129,7 +129,7 @@ def claim(settings: Settings, batch: int = BATCH) -> tuple[list[Claimed], int]:
     lease = timedelta(seconds=settings.timeout * batch + 60)
     with write_transaction() as session:
         now = utcnow()
-        events = outbox.due(session, now, batch)
+        events = outbox.due(session, WebhookEvent, now, batch)
         alive = outbox.alive(session, [e.entry_id for e in events])
         claimed, dropped = [], 0
         for event in events:
@@ -289,8 +289,8 @@ class Overview:
 def overview(config: Any, state: Delivery | None, limit: int, before: int | None) -> Overview:
     """Newest events first, with totals per state."""
     with read_transaction() as session:
-        totals = {s.value: n for s, n in outbox.totals(session).items()}
-        rows = outbox.newest(session, state, limit + 1, before)
+        totals = {s.value: n for s, n in outbox.totals(session, WebhookEvent).items()}
+        rows = outbox.newest(session, WebhookEvent, state, limit + 1, before)
     settings = Settings.of(config)
     return Overview(
         configured=settings is not None,
