@@ -26,6 +26,7 @@ from ..domain import webhooks
 from ..domain.errors import Conflict
 from ..domain.errors import NotFound
 from ..domain.outbox import Delivery
+from ..domain.outbox import Tally as Tally  # what ``run`` returns
 from ..domain.sites import DEFAULT_SITE
 from ..persistence import outbox
 from ..persistence.base import utcnow
@@ -85,18 +86,6 @@ class Claimed:
 # deployment's COMMENTS_WEBHOOK_URL.
 Targets = Callable[[str], Settings | None]
 NO_RECEIVER = "the site has no webhook URL"
-
-
-@dataclass
-class Tally:
-    delivered: int = 0
-    retrying: int = 0
-    failed: int = 0
-    dropped: int = 0
-
-    @property
-    def handled(self) -> int:
-        return self.delivered + self.retrying + self.failed + self.dropped
 
 
 def endpoint(url: str) -> str:
@@ -255,8 +244,7 @@ def run(
             discard_session()
             _sleep(DATABASE_RETRY, should_stop)
             continue
-        for field in ("delivered", "retrying", "failed", "dropped"):
-            setattr(total, field, getattr(total, field) + getattr(tally, field))
+        total.add(tally)
         if tally.handled or others:
             continue
         if once:
