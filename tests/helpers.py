@@ -67,6 +67,16 @@ class Api:
         return self.get(f"/articles/{article}/comments", query_string=query)  # type: ignore[no-any-return]
 
 
+def add_moderator(client: FlaskClient, name: str, *sites: str) -> tuple[int, dict[str, str]]:
+    """A moderator account of ``sites``, made by alice: its id and its Authorization header."""
+    response = client.post(
+        f"{V1}/admin/accounts", json={"name": name, "role": "moderator", "sites": list(sites)}, headers=ALICE
+    )
+    assert response.status_code == 201, response.get_json()
+    made = response.get_json()
+    return made["account"]["id"], {"Authorization": f"Bearer {made['token']['token']}"}
+
+
 def stored_entries() -> int:
     return int(db.session.scalar(select(func.count()).select_from(Entry)) or 0)
 

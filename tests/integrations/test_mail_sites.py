@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from tests.helpers import ALICE
 from tests.helpers import V1
+from tests.helpers import add_moderator
 from tests.integrations.mail_helpers import OTHER_CLIENT
 from tests.integrations.mail_helpers import PUBLIC
 from tests.integrations.mail_helpers import address
@@ -39,15 +40,6 @@ def add_site(client: FlaskClient, site: str, **settings: Any) -> None:
     body = {"id": site, "name": site.title(), "origins": [f"https://{site}.example"], "settings": settings}
     response = client.post(f"{ADMIN}/sites", json=body, headers=ALICE)
     assert response.status_code == 201, response.get_json()
-
-
-def add_moderator(client: FlaskClient, name: str, *sites: str) -> tuple[int, dict[str, str]]:
-    response = client.post(
-        f"{ADMIN}/accounts", json={"name": name, "role": "moderator", "sites": list(sites)}, headers=ALICE
-    )
-    assert response.status_code == 201, response.get_json()
-    made = response.get_json()
-    return made["account"]["id"], {"Authorization": f"Bearer {made['token']['token']}"}
 
 
 def comment(client: FlaskClient, site: str, expect: int = 202, **fields: Any) -> int:
