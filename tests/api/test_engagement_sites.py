@@ -12,12 +12,12 @@ from sqlalchemy import select
 from service.extensions import db
 from service.persistence.models import Reaction
 from service.persistence.models import WebhookEvent
-from tests.api.test_sites import add_site
 from tests.helpers import ALICE
 from tests.helpers import V1
 from tests.helpers import Api
 from tests.helpers import SiteApi
 from tests.helpers import add_moderator
+from tests.helpers import add_site
 
 JSON = {"Content-Type": "application/json"}
 

@@ -24,17 +24,11 @@ from tests.helpers import ALICE
 from tests.helpers import V1
 from tests.helpers import Api
 from tests.helpers import SiteApi
+from tests.helpers import add_site
 from tests.helpers import stored_entries
 
 BUGLE = "https://bugle.example"
 PLANET = "https://planet.example"
-
-
-def add_site(client: FlaskClient, site_id: str, expect: int = 201, **fields: Any) -> Any:
-    body = {"id": site_id, "name": site_id.title(), **fields}
-    response = client.post(f"{V1}/admin/sites", json=body, headers=ALICE)
-    assert response.status_code == expect, response.get_json()
-    return response.get_json()
 
 
 @pytest.fixture
