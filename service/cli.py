@@ -339,8 +339,7 @@ def deliver(once: bool, interval: float, batch: int) -> None:
             mail_usecase.prune(link_hours=(current.link_hours if current else 72) + 1)  # nonces outlive their links
             pruned_at = time.monotonic()
         tally = mail_usecase.deliver_due(mailing.email_settings, mailing.secret(), batch, mailing.admin_names())
-        for name in ("sent", "retrying", "failed", "dropped"):
-            setattr(mails, name, getattr(mails, name) + getattr(tally, name))
+        mails.add(tally)
         return tally.handled
 
     previous = {sig: signal.signal(sig, stopping) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -359,7 +358,7 @@ def deliver(once: bool, interval: float, batch: int) -> None:
         )
     if sends_mail:
         click.echo(
-            f"mail: sent {mails.sent}, retrying later {mails.retrying}, failed {mails.failed}, "
+            f"mail: sent {mails.delivered}, retrying later {mails.retrying}, failed {mails.failed}, "
             f"dropped {mails.dropped} (decided, erased or unsubscribed before sending)"
         )
 

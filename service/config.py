@@ -268,19 +268,6 @@ def _toxicity(environ: Mapping[str, str]) -> dict[str, Any]:
     return policy
 
 
-def _words(value: str) -> wordlists.WordList:
-    """Comma-separated words and phrases; ``default`` adds the built-in profanity list,
-    ``none`` is the empty list; a trailing ``*`` matches every word it begins."""
-    entries = [e.strip() for e in value.split(",") if e.strip()]
-    words = wordlists.WordList.of(e for e in entries if e.lower() not in ("default", "none"))
-    if any(e.lower() == "default" for e in entries):
-        builtin = wordlists.default_suspect_words()
-        words = wordlists.WordList(
-            words.words | builtin.words, words.prefixes + builtin.prefixes, words.heads | builtin.heads
-        )
-    return words
-
-
 def moderation_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
     """Auto-moderation, reports and proxies (see domain/automod.py for the rules)."""
     config: dict[str, Any] = {}
@@ -290,9 +277,9 @@ def moderation_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
             raise ConfigError("COMMENTS_MODERATION_MODE must be 'pre' or 'post'")
         policy["mode"] = automod.Mode(mode)
     if "COMMENTS_BANNED_WORDS" in environ:
-        policy["banned"] = _words(environ["COMMENTS_BANNED_WORDS"])
+        policy["banned"] = wordlists.configured(environ["COMMENTS_BANNED_WORDS"].split(","))
     if "COMMENTS_SUSPECT_WORDS" in environ:
-        policy["suspect"] = _words(environ["COMMENTS_SUSPECT_WORDS"])
+        policy["suspect"] = wordlists.configured(environ["COMMENTS_SUSPECT_WORDS"].split(","))
     if (links := _count(environ, "COMMENTS_MAX_LINKS")) is not None:
         policy["max_links"] = links
     if (trusted := _count(environ, "COMMENTS_TRUSTED_AFTER")) is not None:

@@ -19,6 +19,8 @@ V1 = "/api/v1"
 
 
 class Api:
+    public = V1  # where the public paths are: the default site's (``SiteApi``: another site's)
+
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
         self.sent = 0
@@ -30,13 +32,13 @@ class Api:
 
     def comment(self, article: str = "a1", expect: int = 202, **fields: Any) -> dict[str, Any]:
         body = {"author": "Ann", "body": self._text("A thoughtful comment"), **fields}
-        response = self.client.post(f"{V1}/articles/{article}/comments", json=body)
+        response = self.client.post(f"{self.public}/articles/{article}/comments", json=body)
         assert response.status_code == expect, response.get_json()
         return response.get_json()  # type: ignore[no-any-return]
 
     def review(self, article: str = "a1", expect: int = 202, **fields: Any) -> dict[str, Any]:
         body = {"author": "Rae", "body": self._text("Worth reading"), "rating": 4, **fields}
-        response = self.client.post(f"{V1}/articles/{article}/reviews", json=body)
+        response = self.client.post(f"{self.public}/articles/{article}/reviews", json=body)
         assert response.status_code == expect, response.get_json()
         return response.get_json()  # type: ignore[no-any-return]
 
@@ -56,7 +58,7 @@ class Api:
         return entry_id
 
     def get(self, path: str, expect: int = 200, **kwargs: Any) -> Any:
-        response = self.client.get(f"{V1}{path}", **kwargs)
+        response = self.client.get(f"{V1 if path.startswith('/admin') else self.public}{path}", **kwargs)
         assert response.status_code == expect, response.get_json()
         return response.get_json()
 
@@ -65,6 +67,32 @@ class Api:
 
     def thread(self, article: str = "a1", **query: Any) -> dict[str, Any]:
         return self.get(f"/articles/{article}/comments", query_string=query)  # type: ignore[no-any-return]
+
+
+class SiteApi(Api):
+    """The helper steps, on one site's paths."""
+
+    def __init__(self, client: FlaskClient, site: str) -> None:
+        super().__init__(client)
+        self.public = f"{V1}/sites/{site}"
+
+
+def add_site(client: FlaskClient, site_id: str, expect: int = 201, **fields: Any) -> Any:
+    """A site made by alice (``fields``: origins, settings …): the admin API's answer."""
+    body = {"id": site_id, "name": site_id.title(), **fields}
+    response = client.post(f"{V1}/admin/sites", json=body, headers=ALICE)
+    assert response.status_code == expect, response.get_json()
+    return response.get_json()
+
+
+def add_moderator(client: FlaskClient, name: str, *sites: str) -> tuple[int, dict[str, str]]:
+    """A moderator account of ``sites``, made by alice: its id and its Authorization header."""
+    response = client.post(
+        f"{V1}/admin/accounts", json={"name": name, "role": "moderator", "sites": list(sites)}, headers=ALICE
+    )
+    assert response.status_code == 201, response.get_json()
+    made = response.get_json()
+    return made["account"]["id"], {"Authorization": f"Bearer {made['token']['token']}"}
 
 
 def stored_entries() -> int:

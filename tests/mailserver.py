@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from service.config import EmailSettings
+
 
 def free_port() -> int:
     """A free port on 127.0.0.1 (tests/servers.py has one too, but imports requests, which
@@ -66,6 +68,12 @@ class MailServer:
                 return found
             time.sleep(0.05)
         return self.to(address)
+
+    def settings(self, **settings: Any) -> EmailSettings:
+        """Settings that send to this server, signed in (``settings``: the other fields)."""
+        return EmailSettings(
+            smtp_host=self.host, smtp_port=self.port, smtp_username=USER, smtp_password=PASSWORD, **settings
+        )
 
 
 class _Handler:

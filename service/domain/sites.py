@@ -82,19 +82,6 @@ def scoped(site: str, key: str) -> str:
     return key if site == DEFAULT_SITE else f"{site}/{key}"
 
 
-def word_list(entries: Iterable[str]) -> wordlists.WordList:
-    """Words and phrases; ``default`` adds the built-in suspect list, ``none`` is nothing;
-    a trailing ``*`` matches every word it begins (as in ``COMMENTS_*_WORDS``)."""
-    entries = [e.strip() for e in entries if e.strip()]
-    words = wordlists.WordList.of(e for e in entries if e.lower() not in ("default", "none"))
-    if any(e.lower() == "default" for e in entries):
-        builtin = wordlists.default_suspect_words()
-        words = wordlists.WordList(
-            words.words | builtin.words, words.prefixes + builtin.prefixes, words.heads | builtin.heads
-        )
-    return words
-
-
 @dataclass(frozen=True)
 class SiteSettings:
     """A site's rules in force. ``policy`` holds the moderation mode, word lists, link limit
@@ -184,10 +171,10 @@ class SiteSettings:
             if key == "moderation_mode":
                 policy["mode"] = automod.Mode(value)
             elif key == "banned_words":
-                policy["banned"] = word_list(value)
+                policy["banned"] = wordlists.configured(value)
                 plain["banned_words"] = tuple(value)
             elif key == "suspect_words":
-                policy["suspect"] = word_list(value)
+                policy["suspect"] = wordlists.configured(value)
                 plain["suspect_words"] = tuple(value)
             elif key in ("max_links", "trusted_after"):
                 policy[key] = int(value)

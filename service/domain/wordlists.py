@@ -178,3 +178,15 @@ def default_suspect_words() -> WordList:
     moderator rather than refuse."""
     text = resources.files("better_profanity").joinpath("profanity_wordlist.txt").read_text(encoding="utf-8")
     return WordList.of(text.splitlines())
+
+
+def configured(entries: Iterable[str]) -> WordList:
+    """A configured list (``COMMENTS_*_WORDS``, split at commas, or a site's setting): words
+    and phrases; ``default`` adds the built-in suspect list, ``none`` is the empty list; a
+    trailing ``*`` matches every word it begins."""
+    entries = [e.strip() for e in entries if e.strip()]
+    words = WordList.of(e for e in entries if e.lower() not in ("default", "none"))
+    if any(e.lower() == "default" for e in entries):
+        builtin = default_suspect_words()
+        words = WordList(words.words | builtin.words, words.prefixes + builtin.prefixes, words.heads | builtin.heads)
+    return words

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete
-from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import true
@@ -217,20 +216,6 @@ def queue(
     )
 
 
-def due(session: Session, now: datetime, batch: int) -> list[MailMessage]:
-    """Up to ``batch`` pending mails due at ``now``, oldest first; on PostgreSQL row-locked,
-    skipping those another worker holds."""
-    query = (
-        select(MailMessage)
-        .where(MailMessage.state == Delivery.PENDING, MailMessage.next_attempt_at <= now)
-        .order_by(MailMessage.next_attempt_at, MailMessage.id)
-        .limit(batch)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list(session.scalars(query))
-
-
 def message(session: Session, message_id: int, lock: bool = False) -> MailMessage | None:
     return session.get(MailMessage, message_id, with_for_update=lock)
 
@@ -249,28 +234,6 @@ def prune(session: Session, sent_before: datetime, nonces_before: datetime) -> i
     )
     nonces = session.execute(delete(MailNonce).where(MailNonce.used_at < nonces_before))
     return int(gone.rowcount or 0) + int(nonces.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def totals(session: Session, sites: frozenset[str] | None = None) -> dict[Delivery, int]:
-    found = dict.fromkeys(Delivery, 0)
-    query = select(MailMessage.state, func.count()).group_by(MailMessage.state)
-    if sites is not None:
-        query = query.where(MailMessage.site_id.in_(sorted(sites)))
-    found.update(dict(session.execute(query).all()))
-    return found
-
-
-def newest(
-    session: Session, state: Delivery | None, limit: int, before: int | None, sites: frozenset[str] | None = None
-) -> list[MailMessage]:
-    query = select(MailMessage).order_by(MailMessage.id.desc()).limit(limit)
-    if sites is not None:
-        query = query.where(MailMessage.site_id.in_(sorted(sites)))
-    if state is not None:
-        query = query.where(MailMessage.state == state)
-    if before is not None:
-        query = query.where(MailMessage.id < before)
-    return list(session.scalars(query))
 
 
 def use_nonce(session: Session, nonce: str, now: datetime) -> bool:

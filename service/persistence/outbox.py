@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -19,7 +20,12 @@ from sqlalchemy.orm import Session
 
 from ..domain.outbox import Delivery
 from .models import Entry
+from .models import MailMessage
 from .models import WebhookEvent
+
+# The rows of the two outboxes: ``due``, ``totals`` and ``newest`` serve the mail outbox
+# (``persistence/mail.py``) too.
+Outboxed = TypeVar("Outboxed", WebhookEvent, MailMessage)
 
 
 @dataclass(frozen=True)
@@ -56,13 +62,13 @@ def emit(
     session.add(WebhookEvent(site_id=entry.site_id, event=name, entry_id=entry.id, payload=json.dumps(snapshot(entry))))
 
 
-def due(session: Session, now: datetime, batch: int) -> list[WebhookEvent]:
-    """Up to ``batch`` pending events due at ``now``, oldest first; on PostgreSQL row-locked,
-    skipping those another worker holds, so workers never claim the same event."""
+def due(session: Session, model: type[Outboxed], now: datetime, batch: int) -> list[Outboxed]:
+    """Up to ``batch`` pending rows of ``model`` due at ``now``, oldest first; on PostgreSQL
+    row-locked, skipping those another worker holds, so workers never claim the same row."""
     query = (
-        select(WebhookEvent)
-        .where(WebhookEvent.state == Delivery.PENDING, WebhookEvent.next_attempt_at <= now)
-        .order_by(WebhookEvent.next_attempt_at, WebhookEvent.id)
+        select(model)
+        .where(model.state == Delivery.PENDING, model.next_attempt_at <= now)
+        .order_by(model.next_attempt_at, model.id)
         .limit(batch)
     )
     if session.get_bind().dialect.name == "postgresql":
@@ -97,18 +103,32 @@ def prune(session: Session, before: datetime) -> int:
     return int(gone.rowcount or 0) + int(erased.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def totals(session: Session) -> dict[Delivery, int]:
-    """How many events are in each delivery state (every state, zero included)."""
+def totals(session: Session, model: type[Outboxed], sites: frozenset[str] | None = None) -> dict[Delivery, int]:
+    """How many rows of ``model`` (of ``sites``, if given) are in each delivery state (every
+    state, zero included)."""
     found = dict.fromkeys(Delivery, 0)
-    found.update(dict(session.execute(select(WebhookEvent.state, func.count()).group_by(WebhookEvent.state)).all()))
+    query = select(model.state, func.count()).group_by(model.state)
+    if sites is not None:
+        query = query.where(model.site_id.in_(sorted(sites)))
+    found.update(dict(session.execute(query).all()))
     return found
 
 
-def newest(session: Session, state: Delivery | None, limit: int, before: int | None) -> list[WebhookEvent]:
-    """Up to ``limit`` events, newest first; of one state, and below id ``before``, if given."""
-    query = select(WebhookEvent).order_by(WebhookEvent.id.desc()).limit(limit)
+def newest(
+    session: Session,
+    model: type[Outboxed],
+    state: Delivery | None,
+    limit: int,
+    before: int | None,
+    sites: frozenset[str] | None = None,
+) -> list[Outboxed]:
+    """Up to ``limit`` rows of ``model``, newest first; of ``sites``, of one state, and below
+    id ``before``, if given."""
+    query = select(model).order_by(model.id.desc()).limit(limit)
+    if sites is not None:
+        query = query.where(model.site_id.in_(sorted(sites)))
     if state is not None:
-        query = query.where(WebhookEvent.state == state)
+        query = query.where(model.state == state)
     if before is not None:
-        query = query.where(WebhookEvent.id < before)
+        query = query.where(model.id < before)
     return list(session.scalars(query))

@@ -95,6 +95,15 @@ def _ordered(query: Any, sort: Sort, after: Position | None) -> Any:
     return query.order_by(column, Entry.id)
 
 
+def _listed(query: Any, site: str, article_id: str, kind: Kind) -> Any:
+    """``query`` narrowed to what a public list of ``site``'s article pages through: its
+    approved top-level entries of ``kind``."""
+    c = Entry
+    return query.where(
+        c.site_id == site, c.article_id == article_id, c.kind == kind, c.status == APPROVED, c.parent_id.is_(None)
+    )
+
+
 _COMMENT_COLUMNS = (
     Entry.id,
     Entry.author,
@@ -113,14 +122,7 @@ def thread_roots(
 ) -> Sequence[Any]:
     """Up to ``limit`` approved top-level comments of ``site``'s article after ``after``,
     in ``sort``'s order (oldest first unless asked)."""
-    c = Entry
-    query = select(*_COMMENT_COLUMNS).where(
-        c.site_id == site,
-        c.article_id == article_id,
-        c.kind == Kind.COMMENT,
-        c.status == APPROVED,
-        c.parent_id.is_(None),
-    )
+    query = _listed(select(*_COMMENT_COLUMNS), site, article_id, Kind.COMMENT)
     return session.execute(_ordered(query, sort, after).limit(limit)).all()
 
 
@@ -146,15 +148,8 @@ def reviews(
     """Up to ``limit`` approved reviews of ``site``'s article after ``after``, in ``sort``'s
     order (newest first unless asked)."""
     c = Entry
-    query = select(
-        c.id, c.author, c.body_html, c.created_at, c.rating, c.title, c.reactions, c.badge, c.edited_at
-    ).where(
-        c.site_id == site,
-        c.article_id == article_id,
-        c.kind == Kind.REVIEW,
-        c.status == APPROVED,
-        c.parent_id.is_(None),
-    )
+    columns = (c.id, c.author, c.body_html, c.created_at, c.rating, c.title, c.reactions, c.badge, c.edited_at)
+    query = _listed(select(*columns), site, article_id, Kind.REVIEW)
     return session.execute(_ordered(query, sort, after).limit(limit)).all()
 
 

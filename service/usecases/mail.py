@@ -52,6 +52,7 @@ from ..domain.mail import Mode
 from ..domain.moderation import Action
 from ..domain.moderation import Status
 from ..domain.outbox import Delivery
+from ..domain.outbox import Tally as Tally  # the CLI adds up the rounds
 from ..domain.sites import DEFAULT_SITE
 from ..integrations import smtp
 from ..persistence import entries as stored_entries
@@ -282,18 +283,6 @@ def _reply(
 # -- the worker -------------------------------------------------------------------------
 
 
-@dataclass
-class Tally:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    dropped: int = 0
-
-    @property
-    def handled(self) -> int:
-        return self.sent + self.retrying + self.failed + self.dropped
-
-
 def claim(
     settings_for: SettingsFor, secret: str, batch: int = BATCH, admins: frozenset[str] = NO_ADMINS
 ) -> tuple[list[Claimed], int]:
@@ -303,7 +292,7 @@ def claim(
     dropped = 0
     with write_transaction() as session:
         now = utcnow()
-        for row in store.due(session, now, batch):
+        for row in outbox.due(session, MailMessage, now, batch):
             settings = settings_for(row.site_id)
             if settings is None:
                 continue  # mail is off for this site: kept for when it is on
@@ -329,7 +318,7 @@ def record(settings_for: SettingsFor, outcomes: list[tuple[Claimed, str | None]]
             row.last_error = error
             if error is None:
                 row.state, row.sent_at, row.payload, row.recipient = Delivery.DELIVERED, now, None, None
-                tally.sent += 1
+                tally.delivered += 1
                 continue
             if settings is None or claimed.attempts >= settings.max_attempts:
                 row.state = Delivery.FAILED
@@ -556,8 +545,8 @@ def overview(
 ) -> Overview:
     """The outbox of the sites the moderator may see (``None``: every site)."""
     with read_transaction() as session:
-        totals = {s.value: n for s, n in store.totals(session, sites).items()}
-        rows = store.newest(session, state, limit + 1, before, sites)
+        totals = {s.value: n for s, n in outbox.totals(session, MailMessage, sites).items()}
+        rows = outbox.newest(session, MailMessage, state, limit + 1, before, sites)
     return Overview(configured, totals, rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
 
 

@@ -26,6 +26,7 @@ from ..domain import webhooks
 from ..domain.errors import Conflict
 from ..domain.errors import NotFound
 from ..domain.outbox import Delivery
+from ..domain.outbox import Tally as Tally  # what ``run`` returns
 from ..domain.sites import DEFAULT_SITE
 from ..persistence import outbox
 from ..persistence.base import utcnow
@@ -87,18 +88,6 @@ Targets = Callable[[str], Settings | None]
 NO_RECEIVER = "the site has no webhook URL"
 
 
-@dataclass
-class Tally:
-    delivered: int = 0
-    retrying: int = 0
-    failed: int = 0
-    dropped: int = 0
-
-    @property
-    def handled(self) -> int:
-        return self.delivered + self.retrying + self.failed + self.dropped
-
-
 def endpoint(url: str) -> str:
     """What may be shown of the receiver's URL: scheme and host (a path often holds a token,
     as Slack's do)."""
@@ -129,7 +118,7 @@ def claim(settings: Settings, batch: int = BATCH) -> tuple[list[Claimed], int]:
     lease = timedelta(seconds=settings.timeout * batch + 60)
     with write_transaction() as session:
         now = utcnow()
-        events = outbox.due(session, now, batch)
+        events = outbox.due(session, WebhookEvent, now, batch)
         alive = outbox.alive(session, [e.entry_id for e in events])
         claimed, dropped = [], 0
         for event in events:
@@ -255,8 +244,7 @@ def run(
             discard_session()
             _sleep(DATABASE_RETRY, should_stop)
             continue
-        for field in ("delivered", "retrying", "failed", "dropped"):
-            setattr(total, field, getattr(total, field) + getattr(tally, field))
+        total.add(tally)
         if tally.handled or others:
             continue
         if once:
@@ -289,8 +277,8 @@ class Overview:
 def overview(config: Any, state: Delivery | None, limit: int, before: int | None) -> Overview:
     """Newest events first, with totals per state."""
     with read_transaction() as session:
-        totals = {s.value: n for s, n in outbox.totals(session).items()}
-        rows = outbox.newest(session, state, limit + 1, before)
+        totals = {s.value: n for s, n in outbox.totals(session, WebhookEvent).items()}
+        rows = outbox.newest(session, WebhookEvent, state, limit + 1, before)
     settings = Settings.of(config)
     return Overview(
         configured=settings is not None,

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from service.extensions import db
 from service.persistence.models import Reaction
 from service.persistence.models import WebhookEvent
-from tests.api.test_site_moderators import add_moderator
-from tests.api.test_sites import SiteApi
-from tests.api.test_sites import add_site
 from tests.helpers import ALICE
 from tests.helpers import V1
 from tests.helpers import Api
+from tests.helpers import SiteApi
+from tests.helpers import add_moderator
+from tests.helpers import add_site
 
 JSON = {"Content-Type": "application/json"}
 
@@ -75,7 +75,7 @@ def test_a_moderator_of_another_site_cannot_feature_and_the_event_is_the_sites(
 ) -> None:
     add_site(client, "bugle", settings={"webhook_url": "https://hooks.example/in", "webhook_secret": "s" * 20})
     add_site(client, "planet")
-    planet_moderator = add_moderator(client, "Pia", "planet")
+    _, planet_moderator = add_moderator(client, "Pia", "planet")
     bugle = SiteApi(client, "bugle")
     entry = bugle.approved_comment("a1")
     assert api.act(entry, "feature", expect=404, headers=planet_moderator)["error"]["code"] == "not_found"

@@ -17,26 +17,15 @@ from service.persistence.models import Entry
 from service.persistence.models import ModerationEvent
 from tests.helpers import ALICE
 from tests.helpers import V1
+from tests.helpers import add_moderator
 
 ADMIN = f"{V1}/admin"
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def add_site(client: FlaskClient, site: str) -> None:
     body = {"id": site, "name": site.title(), "origins": [f"https://{site}.example"]}
     response = client.post(f"{ADMIN}/sites", json=body, headers=ALICE)
     assert response.status_code == 201, response.get_json()
-
-
-def add_moderator(client: FlaskClient, name: str, *sites: str) -> dict[str, str]:
-    response = client.post(
-        f"{ADMIN}/accounts", json={"name": name, "role": "moderator", "sites": list(sites)}, headers=ALICE
-    )
-    assert response.status_code == 201, response.get_json()
-    return bearer(response.get_json()["token"]["token"])
 
 
 def comment(client: FlaskClient, site: str, article: str = "same-id", **fields: Any) -> int:
@@ -57,8 +46,8 @@ def two_sites(client: FlaskClient) -> dict[str, Any]:
     add_site(client, "north")
     add_site(client, "south")
     return {
-        "north": add_moderator(client, "Nora", "north"),
-        "south": add_moderator(client, "Sam", "south"),
+        "north": add_moderator(client, "Nora", "north")[1],
+        "south": add_moderator(client, "Sam", "south")[1],
         "north_entries": [comment(client, "north"), comment(client, "north", "other")],
         "south_entries": [comment(client, "south")],
         "default_entry": comment(client, "default"),

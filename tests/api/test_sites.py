@@ -23,44 +23,12 @@ from service.usecases.lifecycle import Change
 from tests.helpers import ALICE
 from tests.helpers import V1
 from tests.helpers import Api
+from tests.helpers import SiteApi
+from tests.helpers import add_site
 from tests.helpers import stored_entries
 
 BUGLE = "https://bugle.example"
 PLANET = "https://planet.example"
-
-
-def add_site(client: FlaskClient, site_id: str, expect: int = 201, **fields: Any) -> Any:
-    body = {"id": site_id, "name": site_id.title(), **fields}
-    response = client.post(f"{V1}/admin/sites", json=body, headers=ALICE)
-    assert response.status_code == expect, response.get_json()
-    return response.get_json()
-
-
-class SiteApi(Api):
-    """The helper steps, on one site's paths."""
-
-    def __init__(self, client: FlaskClient, site: str) -> None:
-        super().__init__(client)
-        self.site = site
-
-    def comment(self, article: str = "a1", expect: int = 202, **fields: Any) -> dict[str, Any]:
-        body = {"author": "Ann", "body": self._text("A thoughtful comment"), **fields}
-        response = self.client.post(f"{V1}/sites/{self.site}/articles/{article}/comments", json=body)
-        assert response.status_code == expect, response.get_json()
-        return response.get_json()  # type: ignore[no-any-return]
-
-    def review(self, article: str = "a1", expect: int = 202, **fields: Any) -> dict[str, Any]:
-        body = {"author": "Rae", "body": self._text("Worth reading"), "rating": 4, **fields}
-        response = self.client.post(f"{V1}/sites/{self.site}/articles/{article}/reviews", json=body)
-        assert response.status_code == expect, response.get_json()
-        return response.get_json()  # type: ignore[no-any-return]
-
-    def get(self, path: str, expect: int = 200, **kwargs: Any) -> Any:
-        if path.startswith("/admin"):
-            return super().get(path, expect, **kwargs)
-        response = self.client.get(f"{V1}/sites/{self.site}{path}", **kwargs)
-        assert response.status_code == expect, response.get_json()
-        return response.get_json()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from ..helpers import ALICE
 from ..helpers import V1
+from ..helpers import add_moderator
 
 ADMIN = f"{V1}/admin"
 NORTH_KEY = "north-signs-its-readers-with-this-key"
@@ -27,14 +28,6 @@ def add_site(client: FlaskClient, site: str, **settings: Any) -> None:
     body = {"id": site, "name": site.title(), "settings": settings}
     response = client.post(f"{ADMIN}/sites", json=body, headers=ALICE)
     assert response.status_code == 201, response.get_json()
-
-
-def moderator(client: FlaskClient, name: str, *sites: str) -> dict[str, str]:
-    response = client.post(
-        f"{ADMIN}/accounts", json={"name": name, "role": "moderator", "sites": list(sites)}, headers=ALICE
-    )
-    assert response.status_code == 201, response.get_json()
-    return {"Authorization": f"Bearer {response.get_json()['token']['token']}"}
 
 
 def post(client: FlaskClient, site: str, headers: dict[str, str] | None = None, **fields: Any) -> Any:
@@ -96,7 +89,7 @@ def test_site_settings_of_signed_in_readers_through_the_admin_api(client: FlaskC
 
 def test_closing_bans_and_edits_on_one_site_do_not_reach_another(client: FlaskClient, sites: None) -> None:
     """The same article id and the same user id on two sites: each site's own."""
-    nora = moderator(client, "Nora", "north")
+    _, nora = add_moderator(client, "Nora", "north")
     # Nora's only site is north: her close, without ?site=, closes north's thread.
     closed = client.post(f"{ADMIN}/articles/same-id/close", json={}, headers=nora)
     assert closed.status_code == 200 and closed.get_json()["site"] == "north"
@@ -143,7 +136,7 @@ def test_closing_bans_and_edits_on_one_site_do_not_reach_another(client: FlaskCl
 
 
 def test_a_moderator_gets_404_for_another_sites_bans_threads_and_entries(client: FlaskClient, sites: None) -> None:
-    nora = moderator(client, "Nora", "north")
+    _, nora = add_moderator(client, "Nora", "north")
     south_entry = post(client, "south").get_json()["id"]
     south_ban = client.post(f"{ADMIN}/bans", json={"user_id": "u-5", "reason": "Spam", "site": "south"}, headers=ALICE)
     assert south_ban.status_code == 201 and south_ban.get_json()["site"] == "south"

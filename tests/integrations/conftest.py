@@ -1,5 +1,6 @@
-"""Fixtures of the import, export and webhook tests: this feature's tables emptied around
-each test, a local webhook receiver, and Python with the ``isso`` package from PyPI."""
+"""Fixtures of the import, export, webhook and mail tests: this feature's tables emptied
+around each test, a local webhook receiver, apps that send mail to the test SMTP server,
+and Python with the ``isso`` package from PyPI."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -24,6 +26,8 @@ from sqlalchemy import delete
 from service.extensions import db
 from service.persistence.models import ImportedOrigin
 from service.persistence.models import WebhookEvent
+from tests.integrations.mail_helpers import PUBLIC
+from tests.mailserver import MailServer
 
 ISSO_INSTALL_SECONDS = 300
 SECRET = "test-webhook-secret-0123456789"
@@ -107,6 +111,21 @@ def _serve(receiver: Receiver) -> ThreadingHTTPServer:
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/T000/B000/secret-path"
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server
+
+
+@pytest.fixture
+def mail_app(make_app: Callable[..., Flask], smtp_server: MailServer) -> Callable[..., Flask]:
+    def make(config: dict[str, Any] | None = None, **settings: Any) -> Flask:
+        email = smtp_server.settings(
+            from_address="comments@news.example",
+            from_name="News comments",
+            public_url=PUBLIC,
+            timeout=5.0,
+            **settings,
+        )
+        return make_app(EMAIL=email, **(config or {}))
+
+    return make
 
 
 @pytest.fixture

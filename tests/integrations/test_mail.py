@@ -6,18 +6,13 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
-from typing import Any
-from urllib.parse import parse_qs
-from urllib.parse import urlsplit
 
 import jwt
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -37,77 +32,21 @@ from service.persistence.models import ReplySubscription
 from tests.helpers import ADMIN_TOKENS
 from tests.helpers import ALICE
 from tests.helpers import BOB
+from tests.helpers import V1
 from tests.helpers import Api
-from tests.mailserver import PASSWORD
+from tests.integrations.mail_helpers import OTHER_CLIENT
+from tests.integrations.mail_helpers import PUBLIC
+from tests.integrations.mail_helpers import address
+from tests.integrations.mail_helpers import deliver
+from tests.integrations.mail_helpers import links
+from tests.integrations.mail_helpers import local
+from tests.integrations.mail_helpers import parts
+from tests.integrations.mail_helpers import set_mail
+from tests.integrations.mail_helpers import token_of
 from tests.mailserver import REFUSED
-from tests.mailserver import USER
 from tests.mailserver import MailServer
 from tests.mailserver import TlsServers
 from tests.servers import free_port
-
-V1 = "/api/v1"
-PUBLIC = "https://comments.news.example"
-OTHER_CLIENT = {"REMOTE_ADDR": "127.0.0.2"}  # another reader: another client hash
-
-
-def address(who: str) -> str:
-    return f"{who}-{uuid.uuid4().hex[:8]}@news.example"
-
-
-@pytest.fixture
-def mail_app(make_app: Callable[..., Flask], smtp_server: MailServer) -> Callable[..., Flask]:
-    def make(config: dict[str, Any] | None = None, **settings: Any) -> Flask:
-        email = EmailSettings(
-            smtp_host=smtp_server.host,
-            smtp_port=smtp_server.port,
-            smtp_username=USER,
-            smtp_password=PASSWORD,
-            from_address="comments@news.example",
-            from_name="News comments",
-            public_url=PUBLIC,
-            timeout=5.0,
-            **settings,
-        )
-        return make_app(EMAIL=email, **(config or {}))
-
-    return make
-
-
-def deliver(app: Flask, expect: str = "") -> str:
-    result = app.test_cli_runner().invoke(args=["webhooks", "deliver", "--once"])
-    assert result.exit_code == 0, result.output
-    assert expect in result.output, result.output
-    return result.output
-
-
-def set_mail(client: FlaskClient, headers: dict[str, str], expect: int = 200, **body: Any) -> Any:
-    response = client.put(f"{V1}/admin/me/notifications", json=body, headers=headers)
-    assert response.status_code == expect, response.get_json()
-    return response.get_json()
-
-
-def parts(message: EmailMessage) -> tuple[str, str]:
-    """The plain-text and HTML parts of a multipart/alternative message."""
-    assert message.get_content_type() == "multipart/alternative"
-    text = message.get_body(("plain",))
-    html = message.get_body(("html",))
-    assert text is not None and html is not None
-    return text.get_content().replace("\r\n", "\n"), html.get_content().replace("\r\n", "\n")
-
-
-def links(text: str, path: str) -> list[str]:
-    return re.findall(re.escape(PUBLIC + path) + r"\?t=[A-Za-z0-9_.\-%]+", text)
-
-
-def local(url: str) -> str:
-    """A link of a mail, as the test client requests it."""
-    parts_ = urlsplit(url)
-    assert f"{parts_.scheme}://{parts_.netloc}" == PUBLIC
-    return f"{parts_.path}?{parts_.query}"
-
-
-def token_of(url: str) -> str:
-    return parse_qs(urlsplit(url).query)["t"][0]
 
 
 def check_headers(message: EmailMessage, to: str) -> None:
@@ -507,15 +446,7 @@ def test_mail_goes_over_starttls_or_tls_with_authentication(
 ) -> None:
     monkeypatch.setenv("SSL_CERT_FILE", tls_smtp_servers.cert)  # trust the test certificate
     server: MailServer = getattr(tls_smtp_servers, security)
-    settings = EmailSettings(
-        smtp_host=server.host,
-        smtp_port=server.port,
-        smtp_security=security,
-        smtp_username=USER,
-        smtp_password=PASSWORD,
-        public_url=PUBLIC,
-        timeout=5.0,
-    )
+    settings = server.settings(smtp_security=security, public_url=PUBLIC, timeout=5.0)
     app = make_app(EMAIL=settings)
     client = app.test_client()
     inbox = address("alice")

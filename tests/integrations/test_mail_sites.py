@@ -13,20 +13,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.config import EmailSettings
 from tests.helpers import ALICE
-from tests.integrations.test_mail import OTHER_CLIENT
-from tests.integrations.test_mail import PUBLIC
-from tests.integrations.test_mail import V1
-from tests.integrations.test_mail import address
-from tests.integrations.test_mail import deliver
-from tests.integrations.test_mail import links
-from tests.integrations.test_mail import local
-from tests.integrations.test_mail import parts
-from tests.integrations.test_mail import set_mail
-from tests.integrations.test_mail import token_of
-from tests.mailserver import PASSWORD
-from tests.mailserver import USER
+from tests.helpers import V1
+from tests.helpers import add_moderator
+from tests.integrations.mail_helpers import OTHER_CLIENT
+from tests.integrations.mail_helpers import PUBLIC
+from tests.integrations.mail_helpers import address
+from tests.integrations.mail_helpers import deliver
+from tests.integrations.mail_helpers import links
+from tests.integrations.mail_helpers import local
+from tests.integrations.mail_helpers import parts
+from tests.integrations.mail_helpers import set_mail
+from tests.integrations.mail_helpers import token_of
 from tests.mailserver import MailServer
 
 ADMIN = f"{V1}/admin"
@@ -34,33 +32,14 @@ ARTICLE = "same-id"
 
 
 @pytest.fixture
-def app(make_app: Callable[..., Flask], smtp_server: MailServer) -> Flask:
-    email = EmailSettings(
-        smtp_host=smtp_server.host,
-        smtp_port=smtp_server.port,
-        smtp_username=USER,
-        smtp_password=PASSWORD,
-        from_address="comments@news.example",
-        from_name="News comments",
-        public_url=PUBLIC,
-        timeout=5.0,
-    )
-    return make_app(EMAIL=email)
+def app(mail_app: Callable[..., Flask]) -> Flask:
+    return mail_app()
 
 
 def add_site(client: FlaskClient, site: str, **settings: Any) -> None:
     body = {"id": site, "name": site.title(), "origins": [f"https://{site}.example"], "settings": settings}
     response = client.post(f"{ADMIN}/sites", json=body, headers=ALICE)
     assert response.status_code == 201, response.get_json()
-
-
-def add_moderator(client: FlaskClient, name: str, *sites: str) -> tuple[int, dict[str, str]]:
-    response = client.post(
-        f"{ADMIN}/accounts", json={"name": name, "role": "moderator", "sites": list(sites)}, headers=ALICE
-    )
-    assert response.status_code == 201, response.get_json()
-    made = response.get_json()
-    return made["account"]["id"], {"Authorization": f"Bearer {made['token']['token']}"}
 
 
 def comment(client: FlaskClient, site: str, expect: int = 202, **fields: Any) -> int:
