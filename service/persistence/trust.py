@@ -154,6 +154,25 @@ def add_revision(session: Session, entry: Entry) -> None:
     )
 
 
+def own_entries_since(
+    session: Session, site_id: str, author_id: str, article_id: str, since: datetime
+) -> list[tuple[int, datetime, str]]:
+    """(id, sent at, text as sent) of one signed-in author's entries on one article of a
+    site, sent after ``since``, oldest first: a probe of ``ix_entry_author``, then the few
+    rows it names."""
+    rows = session.execute(
+        select(Entry.id, Entry.created_at, Entry.body_source)
+        .where(
+            Entry.site_id == site_id,
+            Entry.author_id == author_id,
+            Entry.article_id == article_id,
+            Entry.created_at > since,
+        )
+        .order_by(Entry.id)
+    )
+    return [(int(i), created, str(body)) for i, created, body in rows]
+
+
 def revisions_of(session: Session, entry_id: int) -> list[EntryRevision]:
     return list(
         session.scalars(select(EntryRevision).where(EntryRevision.entry_id == entry_id).order_by(EntryRevision.id))

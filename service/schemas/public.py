@@ -165,6 +165,25 @@ class EditedOut(Schema):
     edited_at = _edited_at()
 
 
+class EditableOut(Schema):
+    id = fields.Integer(required=True)
+    editable_until = utc_datetime(required=True, metadata={"description": "When the edit window closes."})
+    body = fields.String(
+        required=True, metadata={"description": "The text as the author sent it, or last edited it: for the edit form."}
+    )
+
+
+class EditableListOut(Schema):
+    items = fields.List(
+        fields.Nested(EditableOut),
+        required=True,
+        metadata={
+            "description": "The signed-in reader's own entries of the article (comments and reviews, published "
+            "or not) still in the edit window, oldest first; none in a closed thread, which takes no edits."
+        },
+    )
+
+
 class ReportIn(Schema):
     reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=500))
 

@@ -188,6 +188,32 @@ def edit(entry_id: int, editor: Editor, body: str, title: str | None, intake: In
         return entry
 
 
+@dataclass(frozen=True)
+class Editable:
+    """An entry its signed-in author may still edit (``schemas.public.EditableOut``)."""
+
+    id: int
+    editable_until: datetime
+    body: str
+
+
+def editable_by(
+    user_id: str, site: str, article_id: str, window: timedelta, close_after_days: int | None
+) -> list[Editable]:
+    """The entries of one article of ``site`` that its signed-in author ``user_id`` may
+    still edit, whatever device sent them: sent within ``window``, in a thread that is not
+    closed (a closed one: none). Nobody else's entries are ever named."""
+    now = utcnow()
+    with read_transaction() as session:
+        state = store.thread_row(session, site, article_id)
+        if state is not None and trust.is_closed(
+            state.mode, state.first_entry_at, state.article_date, close_after_days, now
+        ):
+            return []
+        rows = store.own_entries_since(session, site, user_id, article_id, now - window)
+    return [Editable(i, sent + window, body) for i, sent, body in rows if trust.may_edit(sent, window, now)]
+
+
 def withdraw_as(entry_id: int, user_id: str, site: str) -> None:
     """The signed-in author withdraws an entry of ``site`` (as with the edit token)."""
     with write_transaction() as session:

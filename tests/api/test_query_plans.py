@@ -4,17 +4,22 @@ number of queries whatever the size of the article."""
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import jwt
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy import text
 
+from service.config import TrustSettings
 from service.extensions import db
 from service.usecases import demo
 from tests.helpers import ALICE
+from tests.helpers import V1
 from tests.helpers import Api
 
 
@@ -107,3 +112,22 @@ def test_reads_take_a_fixed_number_of_queries(app: Flask, api: Api) -> None:
         assert len(statements) == queries, (path, statements)
     with app.app_context():
         assert db.session.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_a_readers_own_entries_are_found_by_index(make_app: Callable[..., Flask]) -> None:
+    """``GET /articles/<id>/mine`` probes the author's entries (``ix_entry_author``) and the
+    thread's state by key, whatever the size of the article or the site."""
+    secret = "a-site-secret-of-32-characters-or-more"
+    app = make_app(TRUST=TrustSettings(sso_secret=secret))
+    api = Api(app.test_client())
+    with app.app_context():
+        demo.fill(articles=3, comments=600, reviews=60, pending=20)
+    claims = {"sub": "u-1", "name": "Sam", "aud": "default", "exp": int(time.time()) + 600}
+    sso = {"X-Comments-SSO": jwt.encode(claims, secret, algorithm="HS256")}
+    api.client.post(f"{V1}/articles/demo-1/comments", json={"body": "Mine"}, headers=sso)
+    with recorded(app) as statements:
+        assert len(api.get("/articles/demo-1/mine", headers=sso)["items"]) == 1
+    assert len(statements) == 2, statements
+    plans = [plan(app, statement, parameters) for statement, parameters in statements]
+    assert [full_scans(p) for p in plans] == [[], []], plans
+    assert "ix_entry_author" in plans[1], plans[1]

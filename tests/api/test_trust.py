@@ -233,6 +233,70 @@ def test_a_signed_in_reader_posts_without_name_or_email_and_nobody_sees_the_user
     assert api.client.delete(f"{V1}/entries/{out['id']}", headers=signed(tok)).status_code == 204
 
 
+def _mine(api: Api, headers: dict[str, str], article: str = "a1") -> Any:
+    return api.client.get(f"{V1}/articles/{article}/mine", headers=headers)
+
+
+def test_a_signed_in_reader_finds_their_own_editable_entries_on_any_device(make_app: Callable[..., Flask]) -> None:
+    """No edit token needed: the service names the reader's entries still in the window,
+    and nobody else's."""
+    api = app_api(make_app)
+    tok, other = token(), token({"sub": "u-99", "name": "Pat Other"})
+    comment = post(api, "/articles/a1/comments", {"body": "Mine, <b>bold</b>"}, signed(tok)).get_json()
+    api.act(comment["id"], "approve")
+    review = post(api, "/articles/a1/reviews", {"body": "My review", "rating": 4}, signed(tok)).get_json()
+    old = post(api, "/articles/a1/comments", {"body": "Mine, long ago"}, signed(tok)).get_json()
+    theirs = post(api, "/articles/a1/comments", {"body": "Not mine"}, signed(other)).get_json()
+    api.comment("a1", author="Sam Reader")  # anonymous, under the same name
+    elsewhere = post(api, "/articles/a2/comments", {"body": "Another article"}, signed(tok)).get_json()
+    with api.client.application.app_context():
+        db.session.execute(
+            text("UPDATE entry SET created_at = :t WHERE id = :id"),
+            {"t": datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=16), "id": old["id"]},
+        )
+        db.session.commit()
+    thread = api.client.get(f"{V1}/articles/a1/comments")
+
+    found = _mine(api, signed(tok))
+    assert found.status_code == 200, found.get_json()
+    assert found.headers["Cache-Control"] == "private, no-store" and "ETag" not in found.headers
+    items = found.get_json()["items"]
+    assert [i["id"] for i in items] == [comment["id"], review["id"]]
+    assert items[0]["body"] == "Mine, <b>bold</b>"
+    until = datetime.fromisoformat(items[0]["editable_until"])
+    assert until - datetime.fromisoformat(comment["created_at"]) == timedelta(minutes=15)
+    raw = found.get_data(as_text=True)
+    assert "Not mine" not in raw and "u-17" not in raw and "sam@example.org" not in raw
+    assert [i["id"] for i in _mine(api, signed(other)).get_json()["items"]] == [theirs["id"]]
+    assert [i["id"] for i in _mine(api, signed(tok), "a2").get_json()["items"]] == [elsewhere["id"]]
+    assert _mine(api, signed(tok), "a3").get_json() == {"items": []}
+    # What is listed, the signed-in author may edit; the list then has the new text.
+    edited = api.client.patch(f"{V1}/entries/{review['id']}", json={"body": "Changed"}, headers=signed(tok))
+    assert edited.status_code == 200
+    assert _mine(api, signed(tok)).get_json()["items"][1]["body"] == "Changed"
+
+    # The public thread's caching is untouched: same ETag, still a 304, still shareable.
+    again = api.client.get(f"{V1}/articles/a1/comments", headers={"If-None-Match": thread.headers["ETag"]})
+    assert again.status_code == 304 and "public" in again.headers["Cache-Control"]
+
+    # A closed thread takes no edits, so none are offered.
+    assert post(api, "/admin/articles/a1/close", {}, ALICE).status_code == 200
+    assert _mine(api, signed(tok)).get_json() == {"items": []}
+
+
+def test_own_entries_need_a_valid_sign_in_token(make_app: Callable[..., Flask]) -> None:
+    api = app_api(make_app)
+    assert post(api, "/articles/a1/comments", {"body": "Mine"}, signed(token())).status_code == 202
+    for headers in ({}, {"X-Comments-SSO": " "}, {"Authorization": "Bearer not-a-reader"}):
+        refused = _mine(api, headers)
+        assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "unauthorized"
+        assert "items" not in refused.get_json()
+    for bad in (token(exp=int(time.time()) - 60), token(aud="another-site"), token(key="x" * 40)):
+        refused = _mine(api, signed(bad))
+        assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "invalid_token"
+    assert _mine(api, signed(token()), "-bad-").status_code == 400
+
+
 @pytest.mark.parametrize(
     "make_token",
     [

@@ -135,6 +135,23 @@ def test_closing_bans_and_edits_on_one_site_do_not_reach_another(client: FlaskCl
     assert client.delete(f"{V1}/sites/north/entries/{north_id}", headers=mine).status_code == 204
 
 
+def test_own_entries_are_listed_on_their_site_only(client: FlaskClient, sites: None) -> None:
+    """The same user id on two sites is two readers: each site's token lists that site's
+    entries, on that site's path only."""
+    north, south = token("north", NORTH_KEY, sub="u-9"), token("south", SOUTH_KEY, sub="u-9")
+    north_id = post(client, "north", north).get_json()["id"]
+    assert post(client, "south", south).status_code == 202  # south's window is 0 minutes
+    path = "articles/same-id/mine"
+    listed = client.get(f"{V1}/sites/north/{path}", headers=north)
+    assert listed.status_code == 200 and [i["id"] for i in listed.get_json()["items"]] == [north_id]
+    assert listed.headers["Cache-Control"] == "private, no-store"
+    assert client.get(f"{V1}/sites/south/{path}", headers=south).get_json() == {"items": []}
+    for site_path, headers in ((f"sites/south/{path}", north), (path, north), (f"sites/north/{path}", south)):
+        refused = client.get(f"{V1}/{site_path}", headers=headers)
+        assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "invalid_token", site_path
+    assert client.get(f"{V1}/sites/nowhere/{path}", headers=north).status_code == 404
+
+
 def test_a_moderator_gets_404_for_another_sites_bans_threads_and_entries(client: FlaskClient, sites: None) -> None:
     _, nora = add_moderator(client, "Nora", "north")
     south_entry = post(client, "south").get_json()["id"]

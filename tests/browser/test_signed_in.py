@@ -1,6 +1,6 @@
 """A reader signed in by the news site: posts without name or email, edits within the
-window and not after, is banned by a moderator on /admin/ and refused; a closed thread
-shows no form."""
+window and not after, on another device too, is banned by a moderator on /admin/ and
+refused; a closed thread shows no form."""
 
 from __future__ import annotations
 
@@ -14,15 +14,18 @@ from datetime import timedelta
 import jwt
 import pytest
 import requests
+from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from ..servers import gunicorn
 from ..servers import server_env
 from .conftest import migrated_sqlite
+from .conftest import new_context
 from .support import ADMIN
 from .support import HostSite
 from .support import article_id
+from .support import assert_clean
 from .support import axe_violations
 from .support import shot
 from .support import show_article
@@ -49,8 +52,8 @@ def widget_violations(page: Page) -> list[object]:
     return [v for v in axe_violations(page) if any("data-comments-for" in n for n in v["nodes"])]
 
 
-def reader_token() -> str:
-    claims = {"sub": "reader-1", "name": "Sam Reader", "badge": "subscriber", "aud": "default"}
+def reader_token(sub: str = "reader-1", name: str = "Sam Reader") -> str:
+    claims = {"sub": sub, "name": name, "badge": "subscriber", "aud": "default"}
     claims["email"] = "sam@example.org"
     return jwt.encode({**claims, "exp": int(time.time()) + 3600}, SECRET, algorithm="HS256")
 
@@ -139,3 +142,78 @@ def test_a_closed_thread_shows_no_form(page: Page, host: HostSite, sso_service: 
     expect(widget.locator("details.write")).to_be_hidden()
     shot(page, "closed-thread")
     assert widget_violations(page) == []
+
+
+def test_a_signed_in_reader_edits_on_another_device(
+    page: Page, browser: Browser, host: HostSite, sso_service: tuple[str, str]
+) -> None:
+    """The edit token stays in the browser that posted; signed in, the reader finds Edit on
+    their entry in a browser that never saw it, and nobody else does."""
+    service, _ = sso_service
+    article = article_id()
+    kim = reader_token("reader-kim", "Kim Writer")
+    page.goto(host.article(service, article, attrs=f' data-comments-sso="{kim}"'))
+    form = page.locator(f'[data-comments-for="{article}"]').get_by_role("form", name="Comments")
+    form.get_by_label("Comment").fill("Posted on the phone, with <b>bold</b> words.")
+    form.get_by_role("button", name="Post comment").click()
+    expect(form.get_by_role("status")).to_contain_text("awaits moderation")
+    entry_id = page.locator(f'[data-comments-for="{article}"] .pending').get_attribute("data-id")
+    approved = requests.post(
+        f"{service}/api/v1/admin/entries/bulk",
+        json={"action": "approve", "ids": [int(entry_id or 0)]},
+        headers=ADMIN,
+        timeout=10,
+    )
+    assert approved.status_code == 200, approved.text
+
+    def open_as(token: str | None) -> tuple[Page, list[str], list[object]]:
+        """The article in a new browser context (another device: nothing in its storage),
+        and, signed in, the ids the service named as the reader's own."""
+        context = new_context(browser)
+        other = context.new_page()
+        errors: list[str] = []
+        other.on("pageerror", lambda error: errors.append(str(error)))
+        if token is None:
+            other.goto(host.article(service, article))
+            return other, errors, []
+        with other.expect_response(lambda r: r.url.endswith("/mine") and r.request.method == "GET") as asked:
+            other.goto(host.article(service, article, attrs=f' data-comments-sso="{token}"'))
+        assert asked.value.status == 200 and "no-store" in asked.value.headers["cache-control"]
+        return other, errors, [i["id"] for i in asked.value.json()["items"]]
+
+    laptop, errors, mine = open_as(kim)
+    assert mine == [int(entry_id or 0)]
+    widget = laptop.locator(f'[data-comments-for="{article}"]')
+    item = widget.locator(f'.thread li.c[data-id="{entry_id}"]')
+    text = item.locator("article > .body")
+    expect(text).to_have_text("Posted on the phone, with bold words.")
+    assert laptop.evaluate("Object.keys(localStorage).length") == 0
+    item.get_by_role("button", name="Edit").click()
+    editor = item.get_by_role("form", name="Edit")
+    # The text as it was sent, markup included, not as it reads.
+    expect(editor.get_by_label("Comment")).to_have_value("Posted on the phone, with <b>bold</b> words.")
+    editor.get_by_label("Comment").fill("Posted on the phone, corrected on the laptop.")
+    editor.get_by_role("button", name="Save").click()
+    expect(text).to_have_text("Posted on the phone, corrected on the laptop.")
+    expect(editor).to_have_count(0)
+    shot(laptop, "signed-in-edit-elsewhere")
+    assert widget_violations(laptop) == []
+    laptop.reload()
+    expect(text).to_have_text("Posted on the phone, corrected on the laptop.")
+    expect(item.locator(".meta")).to_contain_text("edited")
+    expect(item.get_by_role("button", name="Withdraw")).to_be_visible()
+    assert_clean(laptop)
+    assert errors == []
+    laptop.context.close()
+
+    # Another signed-in reader, and an anonymous one, see the entry without Edit or Withdraw.
+    for token in (reader_token("reader-pat", "Pat Other"), None):
+        stranger, errors, mine = open_as(token)
+        assert mine == []
+        theirs = stranger.locator(f'[data-comments-for="{article}"] .thread li.c[data-id="{entry_id}"]')
+        expect(theirs.locator("article > .body")).to_have_text("Posted on the phone, corrected on the laptop.")
+        expect(theirs.get_by_role("button", name="Report")).to_be_visible()
+        expect(theirs.get_by_role("button", name="Edit")).to_have_count(0)
+        expect(theirs.get_by_role("button", name="Withdraw")).to_have_count(0)
+        assert errors == []
+        stranger.context.close()

@@ -8,22 +8,27 @@ from typing import Any
 from flask import request
 
 from ...domain.errors import Forbidden
+from ...domain.errors import Unauthorized
 from ...extensions import limiter
 from ...extensions import limits_off
 from ...extensions import submission_limit
 from ...schemas.public import AcceptedOut
+from ...schemas.public import EditableListOut
 from ...schemas.public import EditedOut
 from ...schemas.public import EditIn
 from ...schemas.public import ReportIn
 from ...usecases import moderate
 from ...usecases import submit
 from ...usecases import trust as trust_cases
+from .. import http
 from .. import sites
 from .. import trust
 from . import intake
 from .base import public_blueprint
 
 blp = public_blueprint("entries", "Readers' reports, authors' edits and withdrawals.")
+# A reader's own answer: no shared cache may keep it, and no browser either.
+PRIVATE = {"Cache-Control": "private, no-store"}
 
 
 @blp.route("/entries/<int:entry_id>/reports", methods=["POST"])
@@ -104,3 +109,22 @@ def edit_entry(data: dict[str, Any], entry_id: int) -> Any:
         "title": entry.title,
         "edited_at": entry.edited_at,
     }
+
+
+@blp.route("/articles/<path:article_id>/mine", methods=["GET"])
+@blp.response(
+    200, EditableListOut, headers={"Cache-Control": {"description": "private, no-store", "schema": {"type": "string"}}}
+)
+@blp.alt_response(401, description="No sign-in token (`unauthorized`), or a bad one (`invalid_token`).")
+def my_entries(article_id: str) -> Any:
+    """The signed-in reader's (`X-Comments-SSO`) own entries of the article that they may
+    still edit or withdraw, on any device: what the widget offers "Edit" and "Withdraw" on
+    without the edit token. Never anyone else's; `Cache-Control: private, no-store`."""
+    valid = http.article_id(article_id)
+    reader = trust.reader()
+    if reader is None:
+        raise Unauthorized("Send the reader's sign-in token as 'X-Comments-SSO'.")
+    settings = trust.site_settings()
+    window = timedelta(minutes=settings.edit_window_minutes)
+    items = trust_cases.editable_by(reader.user_id, sites.current_site(), valid, window, settings.close_after_days)
+    return {"items": items}, 200, PRIVATE

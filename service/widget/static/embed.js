@@ -93,7 +93,7 @@
     return Promise.all(langs.map(code).filter(function (c, i, all) {
       return KNOWN.indexOf(c) >= 0 && !LANGS[c] && all.indexOf(c) === i;
     }).map(function (c) {
-      return fetch(TEXTS + c + ".json", { credentials: "omit" }).then(function (r) { return r.ok ? r.json() : {}; })
+      return fetch(TEXTS + c + ".json", { credentials: "omit" }).then(ok)
         .then(function (d) { LANGS[c] = d; }, function () { /* English, then */ });
     }));
   }
@@ -154,11 +154,12 @@
       console.error("Comments widget: the comment service at " + API + " cannot be reached.");
     });
   }
+  function ok(r) {
+    if (!r.ok) throw new Error(r.status);
+    return r.json();
+  }
   function getJSON(path) {
-    return fetch(API + path, { cache: "no-cache", credentials: "omit" }).then(function (r) {
-      if (!r.ok) throw new Error(r.status);
-      return r.json();
-    }, function (e) { explain(API + path); throw e; });
+    return fetch(API + path, { cache: "no-cache", credentials: "omit" }).then(ok, function (e) { explain(API + path); throw e; });
   }
   function articlePath(id) { return "articles/" + encodeURIComponent(id) + "/"; }
   // "" is the default site, at its old paths.
@@ -169,9 +170,9 @@
   function sitePath(site) { return site ? "sites/" + site + "/" : ""; }
   // The site's sign-in token for its reader (data-comments-sso or CommentsWidget.signIn).
   var sso = null;
-  function send(method, path, body, extra) {
-    var hd = Object.assign({ "Content-Type": "application/json" }, extra || {});
-    if (sso) hd["X-Comments-SSO"] = sso;
+  function send(method, path, body, extra, anon) {
+    var hd = Object.assign({ "Content-Type": "application/json" }, extra);
+    if (sso && !anon) hd["X-Comments-SSO"] = sso;
     return fetch(API + path, { method: method, credentials: "omit", headers: hd, body: body ? JSON.stringify(body) : undefined });
   }
   // The name the token carries (shown only; the server checks the token).
@@ -406,6 +407,11 @@
     form.querySelectorAll(".err").forEach(function (e) { e.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(function (e) { e.removeAttribute("aria-invalid"); });
   }
+  function fail(status, text) {
+    status.className = "status bad";
+    status.textContent = text;
+  }
+  function statusLine() { return h("p", { class: "status", role: "status", "aria-live": "polite", tabindex: "-1" }); }
   function firstInvalid(form) {
     var c = form.querySelector("[aria-invalid]");
     if (c) c.focus();
@@ -458,8 +464,7 @@
       var bad = validate(L, form);
       if (Object.keys(bad).length) {
         Object.keys(bad).forEach(function (k) { markError(form, k, bad[k]); });
-        status.textContent = L.t("fix");
-        status.className = "status bad";
+        fail(status, L.t("fix"));
         return firstInvalid(form);
       }
       var label = button.textContent;
@@ -477,16 +482,12 @@
               if (!markError(form, k, error.fields[k])) other.push(error.fields[k]);
             });
           }
-          status.className = "status bad";
-          status.textContent = r.status === 429 ? L.t("rateLimited") : r.status >= 500 ? L.t("failed")
-            : r.status === 422 ? (other.length ? other.join(" ") : L.t("fix")) : error.message || L.t("failed");
+          fail(status, r.status === 429 ? L.t("rateLimited") : r.status >= 500 ? L.t("failed")
+            : r.status === 422 ? (other.length ? other.join(" ") : L.t("fix")) : error.message || L.t("failed"));
           if (r.status === 429 && +r.headers.get("Retry-After") > 90) status.textContent = L.t("rateLimitedLong");
           firstInvalid(form);
         });
-      }, function () {
-        status.className = "status bad";
-        status.textContent = L.t("network");
-      }).finally(function () {
+      }, function () { fail(status, L.t("network")); }).finally(function () {
         button.disabled = false;
         button.textContent = label;
       });
@@ -520,6 +521,7 @@
       return;
     }
     this.total = null;
+    this.ed = {};
     this.build();
     this.load();
   }
@@ -638,6 +640,7 @@
         w.sort.show(page.order);
         w.showPicks(page.featured);
         w.poll();
+        w.ours();
       }
       w.state(page);
       page.items.forEach(function (c) {
@@ -815,12 +818,7 @@
       n = Math.max(0, n + (on ? 1 : -1));
       paint();
       asking = true;
-      fetch(API + w.base + "entries/" + item.id + "/reaction", {
-        method: on ? "PUT" : "DELETE", credentials: "omit", headers: { "Content-Type": "application/json" }
-      }).then(function (r) {
-        if (!r.ok) throw new Error(r.status);
-        return r.json();
-      }).then(function (d) {
+      send(on ? "PUT" : "DELETE", w.base + "entries/" + item.id + "/reaction", null, null, 1).then(ok).then(function (d) {
         on = d.reacted;
         n = d.reactions;
         REACTED = REACTED.filter(function (i) { return i !== item.id; }).concat(on ? [item.id] : []).slice(-500);
@@ -871,40 +869,37 @@
       h("span", { class: "muted" }, time(item.created_at, this.lang),
         item.edited_at ? " · " + this.t("edited") : null));
   };
-  // "Edit" and "Withdraw" on the reader's own entries, while the site's edit window lasts.
+  // "Edit" and "Withdraw" on the reader's own entries, while the site's edit window lasts
+  // (the service's list, w.ed, has no "at": it keeps the time).
   Widget.prototype.own = function (id, li, body) {
-    var w = this, m = mine(id);
+    var w = this, m = mine(id) || w.ed[id];
     if (!m || Date.now() - m.at > (w.editWindow || 15) * 60000) return null;
-    var box = h("span", { class: "rep" }), note = h("span", { class: "status bad", role: "status" });
+    var box = h("span", { class: "rep own" }), note = h("span", { class: "status bad", role: "status" }), auth = m.t && { Authorization: "Bearer " + m.t };
     var edit = h("button", { type: "button", class: "link", "aria-expanded": "false", text: w.t("edit") });
     var drop = h("button", { type: "button", class: "link quiet", text: w.t("withdraw") });
     edit.addEventListener("click", function () {
       if (li.querySelector(".ef")) return;
-      var f = field(w.L, "body", w.t(m.title !== undefined && li.classList.contains("r") ? "reviewBody" : "body"), { area: true, required: true });
+      var f = field(w.L, "body", w.t(li.classList.contains("r") ? "reviewBody" : "body"), { area: true, required: true });
       var form = h("form", { class: "form ef", novalidate: true, "aria-label": w.t("edit") }, f,
         h("div", { class: "fa" }, h("button", { type: "submit", class: "btn", text: w.t("save") }),
           h("button", { type: "button", class: "link", text: w.t("cancel"), onclick: close })),
-        h("p", { class: "status", role: "status", "aria-live": "polite", tabindex: "-1" }));
+        statusLine());
       function close() { form.remove(); edit.setAttribute("aria-expanded", "false"); edit.focus(); }
       form.elements.body.value = m.body || body.textContent;
       form.addEventListener("submit", function (ev) {
         ev.preventDefault();
         var text = form.elements.body.value.trim(), status = form.querySelector(".status");
         if (!text) return markError(form, "body", w.t("required"));
-        send("PATCH", w.base + "entries/" + id, { body: text, title: m.title }, { Authorization: "Bearer " + m.t }).then(function (r) {
+        send("PATCH", w.base + "entries/" + id, { body: text, title: m.title }, auth).then(function (r) {
           return r.json().catch(function () { return {}; }).then(function (data) {
-            if (r.status !== 200) {
-              status.className = "status bad";
-              status.textContent = (data.error && data.error.message) || w.t("failed");
-              return;
-            }
+            if (r.status !== 200) return fail(status, (data.error && data.error.message) || w.t("failed"));
             setBody(body, data.body_html);
             m.body = text;
-            mine(id, m);
+            if (auth) mine(id, m);
             if (data.status === "pending" && !li.querySelector(".badge")) body.after(h("p", { class: "badge", text: w.t("awaiting") }));
             close();
           });
-        }, function () { status.className = "status bad"; status.textContent = w.t("network"); });
+        }, function () { fail(status, w.t("network")); });
       });
       body.after(form);
       edit.setAttribute("aria-expanded", "true");
@@ -912,7 +907,7 @@
     });
     drop.addEventListener("click", function () {
       if (drop.textContent !== w.t("withdrawSure")) return (drop.textContent = w.t("withdrawSure"));
-      send("DELETE", w.base + "entries/" + id, null, { Authorization: "Bearer " + m.t }).then(function (r) {
+      send("DELETE", w.base + "entries/" + id, null, auth).then(function (r) {
         if (r.status !== 204) return (note.textContent = r.status === 404 ? w.t("gone") : w.t("failed"));
         mine(id, null);
         li.replaceChildren(h("p", { class: "muted", role: "status", tabindex: "-1", text: w.t("withdrawn") }));
@@ -921,6 +916,19 @@
     });
     box.append(edit, drop, note);
     return box;
+  };
+  // Signed in: the service lists the reader's own entries still editable, from any device.
+  Widget.prototype.ours = function () {
+    var w = this;
+    if (sso) send("GET", w.base + articlePath(w.id) + "mine").then(ok).then(function (d) {
+      d.items.forEach(function (e) {
+        w.ed[e.id] = e;
+        w.el.querySelectorAll("li[data-id='" + e.id + "']").forEach(function (li) {
+          var acts = li.querySelector(".acts");
+          if (acts && !acts.querySelector(".own")) acts.append(w.own(e.id, li, li.querySelector(".body")));
+        });
+      });
+    }).catch(Object);
   };
   Widget.prototype.comment = function (c, depth, parent) {
     var w = this, body = h("div", { class: "body" }), replies = h("ol", { class: depth + 1 >= DEPTH ? "replies flat" : "replies" });
@@ -1009,7 +1017,7 @@
       parent ? h("input", { type: "hidden", name: "parent_id", value: parent.id }) : null,
       honeypot(),
       h("div", { class: "fa" }, h("button", { type: "submit", class: "btn", text: w.t(parent ? "postReply" : "post") })),
-      h("p", { class: "status", role: "status", "aria-live": "polite", tabindex: "-1" }));
+      statusLine());
   };
   Widget.prototype.reviewForm = function () {
     var w = this;
@@ -1023,7 +1031,7 @@
       field(w.L, "body", w.t("reviewBody"), { area: true, required: true, hint: w.t("hint") }),
       honeypot(),
       h("div", { class: "fa" }, h("button", { type: "submit", class: "btn", text: w.t("postReview") })),
-      h("p", { class: "status", role: "status", "aria-live": "polite", tabindex: "-1" }));
+      statusLine());
     return h("div", {}, form, w.rmine);
   };
   Widget.prototype.review = function (r) {
@@ -1083,13 +1091,7 @@
         var batch = ids.slice(i, i + 100);
         var q = "?" + batch.map(function (id) { return "article_id=" + encodeURIComponent(id); }).join("&");
         // The cacheable GET, or a POST when the ids would not fit its 8 KiB request line.
-        var asked = (API + path + q).length < 7000 ? getJSON(path + q) : fetch(API + path, {
-          method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ article_ids: batch })
-        }).then(function (r) {
-          if (!r.ok) throw new Error(r.status);
-          return r.json();
-        });
+        var asked = (API + path + q).length < 7000 ? getJSON(path + q) : send("POST", path, { article_ids: batch }, null, 1).then(ok);
         asked.then(function (data) {
           badges.forEach(function (b) {
             if (siteOf(b) !== site) return;
@@ -1126,7 +1128,7 @@
     // The site signs its reader in (or out, with null) without reloading the page.
     signIn: function (token) {
       sso = token || null;
-      widgets.forEach(function (w) { w.signIn(); });
+      widgets.forEach(function (w) { w.signIn(); w.ours(); });
     }
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
