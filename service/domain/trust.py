@@ -96,6 +96,12 @@ def identities(author_id: str | None, email: str | None, client_hash: str | None
     return found
 
 
+def ban_holds(kind: str, value: str, client_hash: str | None, theirs: set[tuple[BanKind, str]]) -> bool:
+    """Whether a ban holds one of an author's identities: its own, or the client hash an
+    email ban taken from an anonymous entry holds too."""
+    return (BanKind(kind), value) in theirs or (client_hash is not None and (BanKind.CLIENT, client_hash) in theirs)
+
+
 def allowed_badge(badge: object, labels: tuple[str, ...]) -> str | None:
     """The badge a reader's token may carry: ``staff`` or one of the site's labels; never
     ``moderator`` (only moderators' own replies carry it)."""

@@ -4,6 +4,7 @@ in the transaction of each status change, and every lookup is by key or index.""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from collections.abc import Sequence
 from datetime import datetime
@@ -74,35 +75,46 @@ def version_and_state(site_id: str, article_id: str) -> tuple[int, str | None, d
     return int(row[0] or 0), row[1], row[2], row[3]
 
 
+# A submission's statements are built once (with bind parameters), not on every request:
+# building one costs more than running it.
+_LOCK_THREAD = (
+    select(ThreadState)
+    .where(ThreadState.site_id == bindparam("site_id"), ThreadState.article_id == bindparam("article_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 def lock_thread(session: Session, site_id: str, article_id: str) -> ThreadState | None:
-    stmt = (
-        select(ThreadState)
-        .where(ThreadState.site_id == site_id, ThreadState.article_id == article_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return session.execute(stmt).scalar_one_or_none()
+    return session.execute(_LOCK_THREAD, {"site_id": site_id, "article_id": article_id}).scalar_one_or_none()
 
 
 def thread_row(session: Session, site_id: str, article_id: str) -> ThreadState | None:
     return session.get(ThreadState, (site_id, article_id))
 
 
+@functools.cache
+def _note_entry(dialect: str, dated: bool) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(ThreadState).values(
+        site_id=bindparam("site_id"),
+        article_id=bindparam("article_id"),
+        mode="auto",
+        first_entry_at=bindparam("now"),
+        article_date=bindparam("article_date"),
+    )
+    keys = [ThreadState.site_id, ThreadState.article_id]
+    if not dated:
+        return stmt.on_conflict_do_nothing(index_elements=keys)
+    return stmt.on_conflict_do_update(index_elements=keys, set_={"article_date": stmt.excluded.article_date})
+
+
 def note_entry(session: Session, site_id: str, article_id: str, article_date: datetime | None) -> None:
     """The thread's first entry is now (unless it had one), and the article's date is the
     one the widget passed (unless it passed none)."""
-    insert = _insert(session)
-    stmt = insert(ThreadState).values(
-        site_id=site_id, article_id=article_id, mode="auto", first_entry_at=utcnow(), article_date=article_date
-    )
-    if article_date is None:
-        stmt = stmt.on_conflict_do_nothing(index_elements=[ThreadState.site_id, ThreadState.article_id])
-    else:
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[ThreadState.site_id, ThreadState.article_id],
-            set_={"article_date": stmt.excluded.article_date},
-        )
-    session.execute(stmt)
+    stmt = _note_entry(session.get_bind().dialect.name, article_date is not None)
+    params = {"site_id": site_id, "article_id": article_id, "now": utcnow(), "article_date": article_date}
+    session.execute(stmt, params)
 
 
 def set_mode(session: Session, site_id: str, article_id: str, mode: str, moderator: str) -> None:
@@ -196,14 +208,40 @@ def _matching(identities: Iterable[tuple[BanKind, str]]) -> Any:
     return or_(*matches)
 
 
+_OPEN = and_(Ban.lifted_at.is_(None), or_(Ban.expires_at.is_(None), Ban.expires_at > bindparam("now")))
+# One author's identities (at most one of each kind; a kind they lack matches nothing).
+_AUTHOR_BANS = (
+    select(Ban)
+    .where(
+        Ban.site_id == bindparam("site_id"),
+        or_(
+            and_(Ban.kind == BanKind.USER.value, Ban.value == bindparam("user")),
+            and_(Ban.kind == BanKind.EMAIL.value, Ban.value == bindparam("email")),
+            and_(Ban.kind == BanKind.CLIENT.value, Ban.value == bindparam("client")),
+            Ban.client_hash == bindparam("client"),
+        ),
+        _OPEN,
+    )
+    .order_by(Ban.id)
+)
+
+
 def open_bans(session: Session, site_id: str, identities: Sequence[tuple[BanKind, str]], now: datetime) -> list[Ban]:
     """The bans in force on any of ``identities`` (one probe of ``ix_ban_identity`` each,
     and of ``ix_ban_client`` for a client)."""
     if not identities:
         return []
+    one = {kind: value for kind, value in identities}
+    if len(one) == len(identities):  # one author's: the statement built once
+        params = {"site_id": site_id, "now": now, "user": None, "email": None, "client": None}
+        params.update({_PARAM[kind]: value for kind, value in one.items()})
+        return list(session.scalars(_AUTHOR_BANS, params))
     return list(
         session.scalars(select(Ban).where(Ban.site_id == site_id, _matching(identities), _open(now)).order_by(Ban.id))
     )
+
+
+_PARAM = {BanKind.USER: "user", BanKind.EMAIL: "email", BanKind.CLIENT: "client"}
 
 
 def add_ban(session: Session, ban: Ban) -> Ban:
@@ -254,6 +292,18 @@ def key_of(entry: Entry) -> str | None:
 _COUNTED = {Status.APPROVED: "approved", Status.REJECTED: "rejected", Status.SPAM: "spam"}
 
 
+@functools.cache
+def _first_seen(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(AuthorRecord)
+        .values(
+            site_id=bindparam("site_id"), author_key=bindparam("key"), first_seen_at=bindparam("now"), always_hold=False
+        )
+        .on_conflict_do_nothing(index_elements=[AuthorRecord.site_id, AuthorRecord.author_key])
+    )
+
+
 def move_author(session: Session, entry: Entry, old: Status | None, new: Status | None) -> None:
     """The author's record after ``entry`` moves from ``old`` to ``new`` (``None``: a new
     entry, or an erased one). A new entry creates the record (first seen now)."""
@@ -262,12 +312,8 @@ def move_author(session: Session, entry: Entry, old: Status | None, new: Status 
         return
     site_id = site_of(entry)
     if old is None:
-        insert = _insert(session)
-        session.execute(
-            insert(AuthorRecord)
-            .values(site_id=site_id, author_key=key, first_seen_at=utcnow(), always_hold=False)
-            .on_conflict_do_nothing(index_elements=[AuthorRecord.site_id, AuthorRecord.author_key])
-        )
+        stmt = _first_seen(session.get_bind().dialect.name)
+        session.execute(stmt, {"site_id": site_id, "key": key, "now": utcnow()})
     values: dict[str, Any] = {}
     if old in _COUNTED:
         values[_COUNTED[old]] = getattr(AuthorRecord, _COUNTED[old]) - 1
@@ -280,11 +326,13 @@ def move_author(session: Session, entry: Entry, old: Status | None, new: Status 
         )
 
 
+_ALWAYS_HOLD = select(AuthorRecord.always_hold).where(
+    AuthorRecord.site_id == bindparam("site_id"), AuthorRecord.author_key == bindparam("key")
+)
+
+
 def always_hold(session: Session, site_id: str, key: str) -> bool:
-    found = session.scalar(
-        select(AuthorRecord.always_hold).where(AuthorRecord.site_id == site_id, AuthorRecord.author_key == key)
-    )
-    return bool(found)
+    return bool(session.scalar(_ALWAYS_HOLD, {"site_id": site_id, "key": key}))
 
 
 def set_always_hold(session: Session, site_id: str, key: str, hold: bool) -> None:

@@ -260,7 +260,7 @@ def _author_histories(entries: Sequence[Entry]) -> dict[int, AuthorHistory]:
                 continue
             r = records.get(key)
             theirs = set(identities[e.id])
-            open_bans = [b for b in bans if (trust.BanKind(b.kind), b.value) in theirs]
+            open_bans = [b for b in bans if trust.ban_holds(b.kind, b.value, b.client_hash, theirs)]
             if r is None:
                 found[e.id] = AuthorHistory(bans=open_bans)
             else:

@@ -419,6 +419,9 @@ def test_banning_an_anonymous_author_by_the_email_they_typed_also_bans_their_cli
     )
     listed = api.get("/admin/bans", headers=ALICE)["items"]
     assert [b["id"] for b in listed] == [ban["id"]] and "client_hash" not in json.dumps(listed)
+    # Moderators see the ban on the queue entry the reader sent without an address.
+    queued = api.get(f"/admin/entries/{waiting.get_json()['id']}", headers=ALICE)["author_history"]
+    assert [b["id"] for b in queued["bans"]] == [ban["id"]]
     post(api, f"/admin/bans/{ban['id']}/lift", {"reason": "Appeal"}, ALICE)
     assert post(api, "/articles/a1/comments", {"author": "Troll", "body": "Back"}).status_code == 202
 
