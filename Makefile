@@ -77,7 +77,7 @@ fuzz: $(VENV)/.test-installed
 # (installed from Debian when missing); the markdown table goes to bench/results/.
 # BENCH_ARGS passes options through, e.g. BENCH_ARGS="--quick" or "--db sqlite".
 # The peer, Isso 0.14, gets a virtualenv of its own (bench/.isso-venv) on the first run.
-.PHONY: bench bench-scale bench-viral bench-profile wrk nginx
+.PHONY: bench bench-scale bench-viral bench-profile bench-instructions wrk nginx valgrind
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 wrk:
@@ -87,6 +87,10 @@ wrk:
 nginx:
 	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
+
+valgrind:
+	@command -v valgrind >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq valgrind >/dev/null; }
 
 bench: $(BIN)/activate wrk
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
@@ -104,3 +108,8 @@ bench-viral: $(BIN)/activate wrk nginx
 # duplicate check as one client's entries grow.
 bench-profile: $(BIN)/activate
 	$(BIN)/python bench/cpu_profile.py --dup $(BENCH_ARGS)
+
+# Instructions per request (valgrind's callgrind), which a busy machine does not move: to
+# compare two commits, or COMMENTS_TOXICITY=on and off, when requests/s are too noisy.
+bench-instructions: $(BIN)/activate valgrind
+	$(BIN)/python bench/instructions.py $(BENCH_ARGS)
