@@ -41,6 +41,20 @@ def has_review(session: Session, site: str, article_id: str, email: str) -> bool
     return found is not None
 
 
+def has_review_by(session: Session, site: str, article_id: str, author_id: str) -> bool:
+    """Whether this signed-in reader already reviewed the article of ``site``
+    (``uq_entry_review_author``)."""
+    found = session.scalar(
+        select(Entry.id).where(
+            Entry.site_id == site,
+            Entry.article_id == article_id,
+            Entry.author_id == author_id,
+            Entry.kind == Kind.REVIEW,
+        )
+    )
+    return found is not None
+
+
 def has_report(session: Session, entry_id: int, client: str) -> bool:
     """Whether this client already reported the entry."""
     found = session.scalar(select(Report.id).where(Report.entry_id == entry_id, Report.client_hash == client))

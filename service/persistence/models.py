@@ -200,6 +200,16 @@ class Entry(Base):
             sqlite_where=text("kind = 'review'"),
             postgresql_where=text("kind = 'review'"),
         ),
+        # One review per signed-in reader per article (their token may carry no email).
+        Index(
+            "uq_entry_review_author",
+            "site_id",
+            "article_id",
+            "author_id",
+            unique=True,
+            sqlite_where=text("kind = 'review' AND author_id IS NOT NULL"),
+            postgresql_where=text("kind = 'review' AND author_id IS NOT NULL"),
+        ),
         Index("uq_entry_origin", "origin", unique=True),
     )
 

@@ -298,12 +298,19 @@ def submit_review(
     author, email = signed_in(author, email, intake)
     text = _score(_clean(author, body, title), intake)
     email = emails.canonical(email or "") or None
-    duplicate = Conflict(
-        "This email address has already reviewed this article.",
-        {"email": "Already used for a review of this article."},
+    reader = intake.reader
+    duplicate = (
+        Conflict("You have already reviewed this article.", {"rating": "One review per reader and article."})
+        if reader is not None
+        else Conflict(
+            "This email address has already reviewed this article.",
+            {"email": "Already used for a review of this article."},
+        )
     )
     try:
         with write_transaction(autoflush=False) as session:
+            if reader is not None and entries.has_review_by(session, intake.site, article_id, reader.user_id):
+                raise duplicate
             if email is not None and entries.has_review(session, intake.site, article_id, email):
                 raise duplicate
             _refuse_repeats(session, article_id, text, intake)
@@ -321,7 +328,7 @@ def submit_review(
             accepted = _store(session, entry, text, intake)
             page.remember(session, intake.site, article_id)
     except Duplicate:
-        raise duplicate from None  # a concurrent review by the same address won the race
+        raise duplicate from None  # a concurrent review by the same reader or address won the race
     return accepted
 
 

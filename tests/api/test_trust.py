@@ -320,6 +320,21 @@ def test_bad_sign_in_tokens_are_a_401_and_store_nothing(
         assert stored_entries() == 0
 
 
+def test_a_signed_in_reader_reviews_an_article_once_even_without_an_email(make_app: Callable[..., Flask]) -> None:
+    api = app_api(make_app)
+    sam = signed(token(email=None))
+    first = post(api, "/articles/a1/reviews", {"rating": 4, "body": "Good piece"}, sam)
+    assert first.status_code == 202, first.get_json()
+    again = post(api, "/articles/a1/reviews", {"rating": 1, "body": "Changed my mind"}, sam)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "conflict"
+    assert "already reviewed" in again.get_json()["error"]["message"]
+    assert post(api, "/articles/a2/reviews", {"rating": 5, "body": "Another article"}, sam).status_code == 202
+    other = signed(token(sub="u-18", email=None))
+    assert post(api, "/articles/a1/reviews", {"rating": 2, "body": "Someone else"}, other).status_code == 202
+    with api.client.application.app_context():
+        assert stored_entries() == 3
+
+
 def test_rs256_tokens_and_the_issuer_are_checked(make_app: Callable[..., Flask]) -> None:
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     public = (

@@ -30,11 +30,12 @@ PAGE_ARGS = ReviewArgs()  # one instance: webargs would build one per request fr
 @limiter.limit(submission_limit, exempt_when=limits_off)
 @blp.arguments(ReviewIn)
 @blp.response(202, SubmissionOut)
-@blp.alt_response(409, description="This email address has already reviewed the article.")
+@blp.alt_response(409, description="This email address or signed-in reader has already reviewed the article.")
 @blp.alt_response(401, description="A bad sign-in token, or none on a site for signed-in readers only.")
 @blp.alt_response(403, description="The thread is closed (`closed`), or a moderator banned the reader (`banned`).")
 def submit_review(data: dict[str, Any], article_id: str) -> Any:
-    """Submit a review (1 to 5 stars). One review per email address and article."""
+    """Submit a review (1 to 5 stars). One review per email address and article, and per
+    signed-in reader and article."""
     return submit.submit_review(
         http.article_id(article_id),
         data["author"],
