@@ -355,10 +355,38 @@ def records_of(session: Session, site_id: str, keys: Sequence[str]) -> dict[str,
     return {r.author_key: r for r in rows}
 
 
+def add_to_authors(session: Session, site_id: str, tallies: dict[str, tuple[int, int, int, datetime]]) -> None:
+    """Add entries written in bulk (an import) to their authors' records: per author key,
+    (approved, rejected, spam, first seen); an earlier first-seen date wins."""
+    if not tallies:
+        return
+    insert = _insert(session)
+    stmt = insert(AuthorRecord).values(
+        [
+            {"site_id": site_id, "author_key": key, "approved": a, "rejected": r, "spam": s, "first_seen_at": first}
+            for key, (a, r, s, first) in sorted(tallies.items())
+        ]
+    )
+    new = stmt.excluded
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[AuthorRecord.site_id, AuthorRecord.author_key],
+            set_={
+                "approved": AuthorRecord.approved + new.approved,
+                "rejected": AuthorRecord.rejected + new.rejected,
+                "spam": AuthorRecord.spam + new.spam,
+                "first_seen_at": case(
+                    (new.first_seen_at < AuthorRecord.first_seen_at, new.first_seen_at),
+                    else_=AuthorRecord.first_seen_at,
+                ),
+            },
+        )
+    )
+
+
 def rebuild_authors(session: Session, site: str | None = None) -> int:
     """Recompute the author records' counters and first-seen dates of ``site`` (None: every
-    site) from its entries, each record of its own site (a repair, and after an import,
-    which writes entries without moving records); "always hold" stays. Reads every entry
+    site) from its entries, each record of its own site (a repair); "always hold" stays. Reads every entry
     once: a command, never a request. Returns the number of records written."""
     key = case(
         (Entry.author_id.is_not(None), literal("user:") + Entry.author_id),

@@ -38,6 +38,7 @@ from typing import Any
 from ..domain import emails
 from ..domain import limits
 from ..domain import sanitizing
+from ..domain import trust
 from ..domain.moderation import Action
 from ..domain.moderation import Kind
 from ..domain.moderation import Status
@@ -49,6 +50,7 @@ from ..integrations.records import MalformedInput
 from ..integrations.records import Record
 from ..persistence import imported
 from ..persistence import queries
+from ..persistence import trust as trust_store
 from ..persistence.base import utcnow
 from ..persistence.database import Session
 from ..persistence.database import StorageError
@@ -422,6 +424,7 @@ class _Article:
                 }
             )
         ids = imported.insert_entries(self.session, values)
+        trust_store.add_to_authors(self.session, self.site, _tallies(rows))
         for r, entry_id, root_id in zip(rows, ids, roots, strict=True):
             placed[r.origin] = (entry_id, root_id)
             self.summary.imported[r.kind] += 1
@@ -444,6 +447,25 @@ class _Article:
                 for r, entry_id in zip(rows, ids, strict=True)
             ],
         )
+
+
+def _tallies(rows: list[Row]) -> dict[str, tuple[int, int, int, datetime]]:
+    """The imported entries' authors (by email: an export has no site user id or client)
+    with their approved, rejected and spam counts and first entry's date."""
+    found: dict[str, tuple[int, int, int, datetime]] = {}
+    for r in rows:
+        key = trust.author_key(None, r.email, None)
+        if key is None:
+            continue
+        status, created = Status(r.status), datetime.fromisoformat(r.created_at)
+        a, rej, s, first = found.get(key, (0, 0, 0, created))
+        found[key] = (
+            a + (status == Status.APPROVED),
+            rej + (status == Status.REJECTED),
+            s + (status == Status.SPAM),
+            min(first, created),
+        )
+    return found
 
 
 def write_from(

@@ -91,7 +91,13 @@ def test_a_disqus_export_is_imported_with_threads_statuses_and_exact_counters(
 
     pending = queue(api, "pending")
     assert [(e["author"], e["email"]) for e in pending] == [("Eve", None)]
-    assert [(e["author"], e["email"]) for e in queue(api, "spam")] == [("Bot", "bot@spam.example")]
+    spam = queue(api, "spam")
+    assert [(e["author"], e["email"]) for e in spam] == [("Bot", "bot@spam.example")]
+    # Moderators see the imported authors' records, as if they had posted here.
+    bot = spam[0]["author_history"]
+    assert (bot["approved"], bot["rejected"], bot["spam"]) == (0, 0, 1)
+    assert bot["first_seen_at"] == "2024-05-01T14:00:00+00:00"
+    assert pending[0]["author_history"] is None  # nothing identifies Eve
     with app.app_context():
         stored = stored_entries()
 
