@@ -59,19 +59,35 @@ _threads = ThreadState.__table__.c
 _one = select(
     bindparam("site_id", type_=String).label("site_id"), bindparam("article_id", type_=String).label("article_id")
 ).subquery()
-_VERSION_AND_STATE = (
-    select(_stats.version, _threads.mode, _threads.first_entry_at, _threads.article_date)
-    .select_from(_one)
-    .outerjoin(ArticleStats.__table__, and_(_stats.site_id == _one.c.site_id, _stats.article_id == _one.c.article_id))
-    .outerjoin(
-        ThreadState.__table__, and_(_threads.site_id == _one.c.site_id, _threads.article_id == _one.c.article_id)
+
+
+def _version_and(*columns: Any) -> Any:
+    return (
+        select(_stats.version, *columns)
+        .select_from(_one)
+        .outerjoin(
+            ArticleStats.__table__, and_(_stats.site_id == _one.c.site_id, _stats.article_id == _one.c.article_id)
+        )
+        .outerjoin(
+            ThreadState.__table__, and_(_threads.site_id == _one.c.site_id, _threads.article_id == _one.c.article_id)
+        )
     )
-)
 
 
-def version_and_state(site_id: str, article_id: str) -> tuple[int, str | None, datetime | None, datetime | None]:
-    """(moderation version, thread mode, first entry's time, article date) of an article."""
-    row = read_one(_VERSION_AND_STATE, {"site_id": site_id, "article_id": article_id})[0]
+_VERSION_AND_STATE = _version_and(_threads.mode, _threads.first_entry_at, _threads.article_date)
+_VERSION_AND_MODE = _version_and(_threads.mode)  # a site that closes no thread by itself needs no dates
+
+
+def version_and_state(
+    site_id: str, article_id: str, dates: bool = True
+) -> tuple[int, str | None, datetime | None, datetime | None]:
+    """(moderation version, thread mode, first entry's time, article date) of an article;
+    without ``dates``, both dates are None."""
+    params = {"site_id": site_id, "article_id": article_id}
+    if not dates:
+        version, mode = read_one(_VERSION_AND_MODE, params)[0]
+        return int(version or 0), mode, None, None
+    row = read_one(_VERSION_AND_STATE, params)[0]
     return int(row[0] or 0), row[1], row[2], row[3]
 
 

@@ -65,7 +65,7 @@ class ThreadState:
 
 def thread_version(site_id: str, article_id: str, close_after_days: int | None) -> tuple[int, bool]:
     """The article's moderation version and whether its thread is closed now: one statement."""
-    version, mode, first, date = store.version_and_state(site_id, article_id)
+    version, mode, first, date = store.version_and_state(site_id, article_id, dates=bool(close_after_days))
     return version, trust.is_closed(mode, first, date, close_after_days, utcnow())
 
 

@@ -9,6 +9,11 @@ Create Date: 2026-12-02 14:50:00
 ``uq_entry_review_author`` (site_id, article_id, author_id) over reviews of signed-in
 readers. Both are built concurrently on PostgreSQL, outside the migration's transaction
 (an index an interrupted run left invalid is dropped first). No row is rewritten.
+
+Timed on PostgreSQL with 1,030,000 entries at 0011 (`flask demo-data --articles 5000
+--comments 1000000 --reviews 20000 --pending 10000`, 617 s; 1,474 MB; load average 5 on 2
+cores, other work running): `flask db upgrade` 0011 -> 0012 5.8 s wall, flask start
+included, both indexes valid; `db downgrade 0011` 4.6 s; upgrade again 4.7 s.
 """
 from alembic import op
 import sqlalchemy as sa
