@@ -91,6 +91,8 @@ def test_payloads_stay_text_on_the_moderation_page(
     expect(items).to_have_count(1)
     page.get_by_label("Status").select_option("rejected")
     expect(items).to_have_count(1)
+    # The rejected list has loaded (the pending one also held one entry: the review).
+    expect(items.first.locator(".raw")).to_have_text(BODY)
     items.first.get_by_role("button", name="History").click()
     expect(items.first.locator(".history q").last).to_have_text(REASON)
     page.wait_for_timeout(300)
