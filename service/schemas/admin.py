@@ -93,6 +93,7 @@ class RevisionOut(Schema):
 
 class QueueItemOut(Schema):
     id = fields.Integer(required=True)
+    site = fields.String(required=True, attribute="site_id", metadata={"description": "The site it belongs to."})
     kind = fields.String(required=True)
     article_id = fields.String(required=True)
     status = fields.String(required=True)

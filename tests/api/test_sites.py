@@ -256,6 +256,17 @@ def test_a_taken_site_id_is_a_409_and_an_unknown_one_a_404(client: FlaskClient) 
 # -- per-site moderation: the visibility the accounts feature passes ---------------------------
 
 
+def test_queue_items_and_entries_name_their_site(api: Api, two_sites: tuple[SiteApi, SiteApi]) -> None:
+    bugle, planet = two_sites
+    ids = {"bugle": bugle.comment()["id"], "planet": planet.review()["id"], "default": api.comment()["id"]}
+    items = api.get("/admin/queue", headers=ALICE)["items"]
+    assert {i["id"]: i["site"] for i in items} == {entry: site for site, entry in ids.items()}
+    assert [i["site"] for i in api.get("/admin/queue?site=planet", headers=ALICE)["items"]] == ["planet"]
+    assert api.get(f"/admin/entries/{ids['bugle']}", headers=ALICE)["site"] == "bugle"
+    assert api.act(ids["planet"], "approve")["site"] == "planet"
+    assert api.get(f"/admin/entries/{ids['default']}", headers=ALICE)["site"] == "default"
+
+
 def test_the_queue_filters_by_site_and_a_moderator_of_some_sites_sees_only_theirs(
     app: Flask, api: Api, two_sites: tuple[SiteApi, SiteApi]
 ) -> None:

@@ -59,7 +59,7 @@ def test_an_admin_adds_a_site_moderator_who_sees_only_that_sites_queue(
     form.get_by_role("button", name="Create site").click()
     expect(page.locator("#sites-status")).to_have_text(f"Created the site North Post {tag}.")
     expect(page.locator("#site-list")).to_contain_text("https://north.example")
-    page.get_by_role("button", name=f"Edit North Post {tag}").click()
+    page.get_by_role("button", name=f"Edit settings of North Post {tag}").click()
     edit = page.get_by_role("form", name=f"Edit the site {north}")
     edit.get_by_label("Origins").fill("https://north.example\nhttps://www.north.example")
     assert axe_violations(page) == []

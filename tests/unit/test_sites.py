@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from service.domain import automod
 from service.domain import sites
 from service.domain import wordlists
+from service.schemas.sites import SiteSettingsIn
 
 
 @pytest.mark.parametrize("slug", ["default", "a", "daily-bugle", "x1", "a" * 64])
@@ -50,3 +54,15 @@ def test_secrets_are_shown_by_their_last_four_characters_only() -> None:
     assert sites.masked("0123456789abcdefWXYZ") == "…WXYZ"
     assert sites.masked("short") == "…"
     assert sites.masked(None) is None
+
+
+def test_every_setting_a_site_may_set_has_its_field_on_the_admin_page() -> None:
+    """/admin/ (Sites, "Edit settings") builds its form from SITE_SETTINGS in admin.js: a new
+    setting without a field there could be changed through the API only. The write-only
+    settings are its secrets, shown as set or not set."""
+    script = (Path(sites.__file__).parents[1] / "widget" / "static" / "admin.js").read_text("utf-8")
+    table = script[script.index("var SITE_SETTINGS = [") : script.index("var SETTING_LABEL")]
+    fields = re.findall(r'\{ key: "(\w+)", label: "[^"]+", kind: "(\w+)"', table)
+    assert sorted(key for key, _ in fields) == sorted(sites.SETTINGS)
+    secrets = {key for key, kind in fields if kind == "secret"}
+    assert secrets == {name for name, field in SiteSettingsIn().fields.items() if field.load_only}

@@ -54,7 +54,8 @@
   }
 
   /* ---------- API ---------- */
-  function ApiError(status, message) { this.status = status; this.message = message; }
+  // fields: what a 422 says of each field it refused ({"settings.poll_seconds": "…"}).
+  function ApiError(status, message, fields) { this.status = status; this.message = message; this.fields = fields || {}; }
   function call(method, path, body) {
     return fetch(API + path, {
       method: method, cache: "no-store", credentials: "omit",
@@ -67,7 +68,10 @@
           signOut("Your token was not accepted any more. Please sign in again.");
           throw new ApiError(401, "Signed out.");
         }
-        if (!r.ok) throw new ApiError(r.status, (data.error && data.error.message) || "The server answered " + r.status + ".");
+        if (!r.ok) {
+          var error = data.error || {};
+          throw new ApiError(r.status, error.message || "The server answered " + r.status + ".", error.fields);
+        }
         return data;
       });
     }, function () { throw new ApiError(0, "The service cannot be reached. Check the connection and try again."); });
@@ -339,7 +343,7 @@
         toxicity(d.toxicity),
         h("span", { class: "muted" }, "#" + id + " · ", when(d.created_at))),
       h("dl", { class: "facts" },
-        fact("Site", d.site_id && siteList.length > 1 ? siteName(d.site_id) : null),
+        siteFact(d),
         fact("Article", article(d)),
         fact("Email", d.email ? h("span", { class: "email", text: d.email }) : h("span", { class: "muted", text: "none given" })),
         fact("Signed in", d.author_id ? h("span", {}, h("code", { text: d.author_id }), d.badge ? " · " + d.badge : "") : null),
@@ -647,7 +651,20 @@
       if (filters.site && !siteList.some(function (x) { return x.site_id === filters.site; })) filters.site = "";
       renderSiteBar();
       renderSiteChoice();
-    }, function () { siteList = []; renderSiteBar(); renderSiteChoice(); });
+      showSites();
+    }, function () { siteList = []; renderSiteBar(); renderSiteChoice(); showSites(); });
+  }
+  // Each entry's site, shown while the moderator sees more than one site; the list of sites
+  // may arrive after the queue, so the rows are there, hidden, and shown then.
+  function siteFact(d) {
+    return h("div", { class: "site-fact", hidden: siteList.length < 2 }, h("dt", { text: "Site" }), h("dd", { text: siteName(d.site) }));
+  }
+  function showSites() {
+    items.forEach(function (it) {
+      var row = it.el.querySelector(".site-fact");
+      row.hidden = siteList.length < 2;
+      row.querySelector("dd").textContent = siteName(it.data.site);
+    });
   }
   function renderSiteBar() {
     var bar = $("site-bar");
@@ -804,6 +821,56 @@
   }
 
   /* ---------- sites (admins) ---------- */
+  // What an admin may change of a site (schemas/sites.py SiteSettingsIn), by topic. kind:
+  // "choice", "int", "list" (one per line), "text", "long" (several lines), "secret" (write-only:
+  // shown as set or not set, never its value). "own": other sites never take the default
+  // site's value (domain/sites.py _OWN), so not set is none.
+  var SITE_SETTINGS = [
+    { legend: "Moderation", fields: [
+      { key: "moderation_mode", label: "Moderation mode", kind: "choice", options: [
+        ["pre", "Before publishing: every entry waits for a moderator"], ["post", "After publishing: entries appear at once"]] },
+      { key: "banned_words", label: "Banned words", kind: "list",
+        hint: "One word or phrase per line; an entry with one is marked as spam. “default” adds the built-in list, a trailing * matches the words it begins." },
+      { key: "suspect_words", label: "Suspect words", kind: "list", hint: "One word or phrase per line; an entry with one waits for a moderator." },
+      { key: "max_links", label: "Link limit", kind: "int", hint: "An entry with more links waits for a moderator." },
+      { key: "report_threshold", label: "Report threshold", kind: "int", hint: "Open reports that take a published entry back to the queue; 0: off." },
+      { key: "trusted_after", label: "Trusted after", kind: "int", hint: "Approved entries after which an author is published at once; 0: off." },
+      { key: "ban_mode", label: "Ban mode", kind: "choice", options: [
+        ["refuse", "Refuse: a banned author is told"], ["hold", "Hold: a banned author's entries wait, silently"]] }
+    ] },
+    { legend: "Readers and sign-in", fields: [
+      { key: "who_may_comment", label: "Who may comment", kind: "choice", options: [
+        ["anyone", "Anyone"], ["signed-in", "Signed-in readers only (needs a sign-in key)"]] },
+      { key: "close_after_days", label: "Close threads after (days)", kind: "int", hint: "After the article's date or its first entry.", none: "never" },
+      { key: "edit_window_minutes", label: "Edit window (minutes)", kind: "int", hint: "How long authors may edit what they sent; 0: never." },
+      { key: "login_url", label: "Login URL", kind: "text", type: "url", own: true, hint: "Where “Sign in to comment” leads." },
+      { key: "sso_secret", label: "Sign-in key (HS256)", kind: "secret", own: true, hint: "32 characters or more; type a new one to replace it." },
+      { key: "sso_public_key", label: "Sign-in public key (RS256, PEM)", kind: "long", own: true },
+      { key: "sso_issuer", label: "Token issuer", kind: "text", own: true, hint: "The iss every token must name." },
+      { key: "badges", label: "Badges", kind: "list", hint: "One label per line, besides staff." }
+    ] },
+    { legend: "Widget", fields: [
+      { key: "reaction_label", label: "Reaction label", kind: "text", hint: "The name of the one positive reaction, e.g. Respect." },
+      { key: "comment_order", label: "Comment order", kind: "choice", options: [
+        ["oldest", "Oldest first"], ["newest", "Newest first"], ["reactions", "Most reactions first"], ["replies", "Most replies first"]] },
+      { key: "review_order", label: "Review order", kind: "choice", options: [
+        ["newest", "Newest first"], ["highest", "Highest rating first"], ["lowest", "Lowest rating first"], ["helpful", "Most helpful first"]] },
+      { key: "poll_seconds", label: "Check for new comments every (seconds)", kind: "int", hint: "0: never; else 5 or more." },
+      { key: "cache_max_age", label: "Cache max-age (seconds)", kind: "int", hint: "How long caches may keep a thread." }
+    ] },
+    { legend: "Webhook", fields: [
+      { key: "webhook_url", label: "Webhook URL", kind: "text", type: "url", own: true },
+      { key: "webhook_secret", label: "Webhook secret", kind: "secret", own: true, hint: "16 characters or more; signs every event. Type a new one to replace it." }
+    ] },
+    { legend: "Mail", fields: [
+      { key: "mail_from_name", label: "Mail sender name", kind: "text" },
+      { key: "mail_from_address", label: "Mail sender address", kind: "text", type: "email" },
+      { key: "mail_language", label: "Mail language", kind: "text", hint: "A code like en or de." }
+    ] }
+  ];
+  var SETTING_LABEL = {};
+  SITE_SETTINGS.forEach(function (g) { g.fields.forEach(function (f) { SETTING_LABEL[f.key] = f.label; }); });
+
   function sitesSay(text, bad) {
     $("sites-status").textContent = text;
     $("sites-status").className = bad ? "status bad" : "status";
@@ -819,46 +886,135 @@
     ul.textContent = "";
     list.forEach(function (x) {
       var counted = siteList.filter(function (c) { return c.site_id === x.id; })[0];
-      var li = h("li", { class: "card account", "aria-labelledby": "site-" + x.id },
-        h("h3", { id: "site-" + x.id, tabindex: "-1" }, h("span", { text: x.name || x.id }), " ", h("code", { text: x.id })),
+      var own = (x.custom || []).map(function (k) { return SETTING_LABEL[k] || k; });
+      var li = h("li", { class: "card account", "aria-labelledby": "sitehead-" + x.id },
+        h("h3", { id: "sitehead-" + x.id, tabindex: "-1" }, h("span", { text: x.name || x.id }), " ", h("code", { text: x.id })),
         h("dl", { class: "facts" },
           fact("Origins", (x.origins || []).join(", ") || h("span", { class: "muted", text: "none" })),
+          fact("Own settings", own.join(", ") || h("span", { class: "muted", text: "none: the deployment's" })),
           fact("Queue", counted ? pendingText(counted) : null)));
-      var edit = h("button", { type: "button", "aria-expanded": "false", "aria-label": "Edit " + (x.name || x.id), text: "Edit" });
-      var form = siteEditForm(x, function () { form.hidden = true; edit.setAttribute("aria-expanded", "false"); edit.focus(); });
+      var edit = h("button", { type: "button", "aria-expanded": "false", "aria-label": "Edit settings of " + (x.name || x.id), text: "Edit settings" });
+      var form = null; // built when first opened
+      var close = function () { form.hidden = true; edit.setAttribute("aria-expanded", "false"); edit.focus(); };
       edit.addEventListener("click", function () {
+        if (!form) li.append(form = siteEditForm(x, close));
         form.hidden = !form.hidden;
         edit.setAttribute("aria-expanded", String(!form.hidden));
         if (!form.hidden) form.elements.name.focus();
       });
-      li.append(h("div", { class: "acts" }, edit), form);
+      li.append(h("div", { class: "acts" }, edit));
       ul.append(li);
     });
   }
-  // A site's name and origins (the default site's origins are COMMENTS_ALLOWED_ORIGINS).
+
+  // One setting's row: its control showing the value in force, a "deployment default" box
+  // (ticked: the site does not set it; ticking it resets it) and the API's error for it.
+  function settingRow(x, f) {
+    var id = "set-" + x.id + "-" + f.key, value = x.settings[f.key], custom = (x.custom || []).indexOf(f.key) >= 0;
+    var control;
+    if (f.kind === "choice") {
+      control = h("select", { id: id, name: f.key });
+      f.options.forEach(function (o) { control.append(h("option", { value: o[0], text: o[1] })); });
+    } else if (f.kind === "list" || f.kind === "long") {
+      control = h("textarea", { id: id, name: f.key, rows: f.kind === "long" ? 4 : 3, spellcheck: "false",
+        placeholder: f.kind === "list" && value == null ? "the deployment's list" : null });
+    } else {
+      control = h("input", { id: id, name: f.key, type: f.kind === "secret" ? "password" : f.type || "text", autocomplete: f.kind === "secret" ? "new-password" : "off",
+        inputmode: f.kind === "int" ? "numeric" : null, spellcheck: "false", placeholder: value == null ? f.none : null });
+    }
+    var shown = f.kind === "secret" ? "" : f.kind === "list" ? (value || []).join("\n") : value == null ? "" : String(value);
+    control.value = shown;
+    var note = h("p", { id: id + "-note", class: "muted hint" },
+      f.kind === "secret" ? h("strong", { text: value ? "Set. " : "Not set. " }) : null, f.hint || null);
+    var error = h("p", { id: id + "-error", class: "error" });
+    control.setAttribute("aria-describedby", id + "-note " + id + "-error");
+    var fallback = f.own && x.id !== "default" ? "Not set" : "Use the deployment default";
+    var reset = h("input", { type: "checkbox", name: "default", checked: !custom });
+    var row = h("div", { class: custom ? "setting own" : "setting" },
+      h("label", { for: id, text: f.label }), control, note,
+      h("label", { class: "check" }, reset, " " + fallback, h("span", { class: "sr", text: " for " + f.label })), error);
+    control.addEventListener("input", function () { reset.checked = false; row.classList.add("own"); });
+    reset.addEventListener("change", function () {
+      row.classList.toggle("own", !reset.checked);
+      if (reset.checked) control.value = shown;
+    });
+    return { key: f.key, kind: f.kind, label: f.label, custom: custom, control: control, reset: reset, error: error, el: row };
+  }
+  // What a row sends: nothing (unchanged), null (back to the default) or the value typed;
+  // a number that is not one goes as typed, for the API to name the mistake.
+  function settingValue(r) {
+    if (r.reset.checked) return r.custom ? null : undefined;
+    var text = r.control.value;
+    if (r.kind === "secret") return text ? text : undefined;
+    if (r.kind === "list") return text.split("\n").map(function (w) { return w.trim(); }).filter(function (w) { return w; });
+    if (r.kind === "int") return /^\s*\d+\s*$/.test(text) ? +text : text.trim();
+    return r.kind === "long" ? text : text.trim();
+  }
+  function fieldError(r, message) {
+    r.error.textContent = message || "";
+    if (message) r.control.setAttribute("aria-invalid", "true");
+    else r.control.removeAttribute("aria-invalid");
+  }
+  // A site's name, origins and settings (the default site's origins are COMMENTS_ALLOWED_ORIGINS).
   function siteEditForm(x, close) {
     var isDefault = x.id === "default";
-    var name = h("input", { name: "name", required: true, maxlength: 200, autocomplete: "off", value: x.name || "" });
-    var origins = h("textarea", { name: "origins", rows: 2, spellcheck: "false", disabled: isDefault });
+    var rows = {};
+    var name = h("input", { id: "set-" + x.id + "-name", name: "name", required: true, maxlength: 200, autocomplete: "off", value: x.name || "" });
+    var origins = h("textarea", { id: "set-" + x.id + "-origins", name: "origins", rows: 2, spellcheck: "false", disabled: isDefault });
     origins.value = (x.origins || []).join("\n");
-    var error = h("p", { class: "error", role: "alert" });
-    var form = h("form", { class: "form-grid", hidden: true, "aria-label": "Edit the site " + x.id },
-      h("label", {}, "Name ", name),
-      h("label", {}, "Origins (one per line)" + (isDefault ? ": COMMENTS_ALLOWED_ORIGINS for the default site" : "") + " ", origins),
-      h("div", { class: "acts" }, h("button", { type: "submit", class: "primary", text: "Save" }),
-        h("button", { type: "button", class: "quiet", text: "Cancel", onclick: close })),
-      error);
+    [["name", "Name", name], ["origins", "Origins", origins]].forEach(function (n) {
+      var error = h("p", { id: n[2].id + "-error", class: "error" });
+      n[2].setAttribute("aria-describedby", n[2].id + "-error");
+      rows[n[0]] = { key: n[0], label: n[1], control: n[2], error: error };
+    });
+    var status = h("p", { class: "status", role: "status", "aria-live": "polite" });
+    var form = h("form", { class: "form-grid site-settings", hidden: true, novalidate: true, "aria-label": "Edit the site " + x.id },
+      h("fieldset", {}, h("legend", { text: "Site" }),
+        h("label", { for: name.id, text: "Name" }), name, rows.name.error,
+        h("label", { for: origins.id, text: "Origins (one per line)" + (isDefault ? ": COMMENTS_ALLOWED_ORIGINS for the default site" : "") }),
+        origins, rows.origins.error));
+    SITE_SETTINGS.forEach(function (g) {
+      var set = h("fieldset", {}, h("legend", { text: g.legend }));
+      g.fields.forEach(function (f) { var r = rows[f.key] = settingRow(x, f); set.append(r.el); });
+      form.append(set);
+    });
+    form.append(h("div", { class: "acts" }, h("button", { type: "submit", class: "primary", text: "Save" }),
+      h("button", { type: "button", class: "quiet", text: "Cancel", onclick: close })), status);
     form.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); close(); } });
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      var body = { name: name.value.trim() };
+      var body = { name: name.value.trim(), settings: {} };
       if (!isDefault) body.origins = origins.value.split(/[\s,]+/).filter(function (o) { return o; });
+      Object.keys(rows).forEach(function (key) {
+        fieldError(rows[key], "");
+        if (!rows[key].reset) return;
+        var value = settingValue(rows[key]);
+        if (value !== undefined) body.settings[key] = value;
+      });
+      status.textContent = "Saving…";
+      status.className = "status";
+      sitesSay(""); // said again once saved, even in the same words
       call("PATCH", "sites/" + encodeURIComponent(x.id), body).then(function (saved) {
         sitesSay("Saved the site " + (saved.name || saved.id) + ".");
-        loadSiteAdmin().then(function () { var head = $("site-" + x.id); if (head) head.focus(); });
-      }, function (e) { error.textContent = e.message; });
+        loadSiteAdmin().then(function () { var head = $("sitehead-" + x.id); if (head) head.focus(); });
+      }, function (e) { showSiteErrors(e, rows, status); });
     });
     return form;
+  }
+  // The API's 422 names fields ("settings.poll_seconds", "origins.0"): each message goes next
+  // to its field, the list to the form's status, and focus to the first field to fix.
+  function showSiteErrors(e, rows, status) {
+    var named = [], first = null;
+    Object.keys(e.fields || {}).forEach(function (path) {
+      var key = path.replace(/^settings\./, "").split(".")[0], r = rows[key];
+      if (!r) return named.push(e.fields[path]);
+      fieldError(r, e.fields[path]);
+      named.push(r.label + ": " + e.fields[path]);
+      if (!first) first = r.control;
+    });
+    status.textContent = "Not saved. " + (named.length ? named.join(" ") : e.message);
+    status.className = "status bad";
+    if (first) first.focus();
   }
   $("site-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
