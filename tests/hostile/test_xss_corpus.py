@@ -305,14 +305,19 @@ def test_nothing_in_the_corpus_runs_in_chromium(
             dialog.dismiss()
 
         page.on("dialog", on_dialog)
-        for (article, kind), expected in sorted(published.articles.items()):
-            url = host.page(renderer, server.base, article, kind)
+        # One page per kind shows all its articles, one after the other (a front page
+        # with many threads): every vector is rendered, in a page load or two rather than
+        # one per article.
+        for kind in ("comments", "reviews"):
+            articles = sorted(article for article, of in published.articles if of == kind)
+            expected = sum(published.articles[(article, kind)] for article in articles)
+            url = host.page(renderer, server.base, articles, kind)
             page.goto(url)
             _show_all(page, SHAPES[renderer], expected)
             page.evaluate(PROVOKE)
             page.wait_for_timeout(150)  # image errors, animations, timers
             result = page.evaluate(AUDIT, [sorted(ALLOWED_TAGS), SHAPES[renderer]])
-            where = f"{renderer} {article}/{kind} on {server.dialect}"
+            where = f"{renderer} {kind} of {len(articles)} articles on {server.dialect}"
             assert result["bodies"] == expected, where
             assert result["problems"] == [], where
             assert result["pwned"] == 0 and result["calls"] == [], (where, result["calls"])
@@ -322,8 +327,10 @@ def test_nothing_in_the_corpus_runs_in_chromium(
             for entry_id, shown in result["titles"].items():
                 assert shown == published.served[int(entry_id)]["title"], (where, entry_id)
             if kind == "reviews":
-                titled = sum(1 for s in published.sent if s.article == article and s.kind == kind and s.title)
-                assert len(result["titles"]) >= titled * 0.9, where  # the titles were shown at all
+                for article in articles:  # the titles were shown at all
+                    titled = [s.id for s in published.sent if s.article == article and s.kind == kind and s.title]
+                    shown_titles = [i for i in titled if str(i) in result["titles"]]
+                    assert len(shown_titles) >= len(titled) * 0.9, (where, article)
         assert dialogs == []
         # Sanitized links are never followed: nothing asked for another host.
         assert outside == []
