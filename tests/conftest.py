@@ -231,9 +231,28 @@ _SERVER_FILES = (
 )
 
 
+_LOST_GROUP = pytest.StashKey[bool]()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.stash.get(_LOST_GROUP, False):
+        pytest.fail(
+            "pytest-xdist's --dist loadgroup lost this test's xdist_group (pytest-dev/pytest-xdist#1386, "
+            "pytest 9.2 with pytest-xdist 3.8): see the pin of pytest in pyproject.toml",
+            pytrace=False,
+        )
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's, which names the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``browser``, ``postgres`` and ``server``, from what each test uses (``slow`` is set
-    in the slow tests' own modules)."""
+    in the slow tests' own modules). In a worker of ``--dist loadgroup``, every test of an
+    ``xdist_group`` must carry its group, or the costly fixtures the groups share are made
+    on every worker (pytest 9.2 with pytest-xdist 3.8, pytest-dev/pytest-xdist#1386)."""
+    if getattr(config.option, "loadgroup", False):
+        for item in items:
+            if item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+                item.stash[_LOST_GROUP] = True
     root = Path(str(config.rootpath))
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
