@@ -28,11 +28,15 @@ from .host import host_site
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The XSS corpus's tests of one database share one xdist worker (its server and the
-    published corpus are built once); the two databases' may go to different workers."""
+    published corpus are built once), and so do the tests on the suite's shared server of
+    one database (Schemathesis's): each gunicorn and database is made on one worker, not
+    on both. The two databases' may go to different workers."""
     for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
         if item.path.name == "test_xss_corpus.py":
-            params = getattr(getattr(item, "callspec", None), "params", {})
             item.add_marker(pytest.mark.xdist_group(f"xss-corpus-{params.get('corpus_server', 'any')}"))
+        elif "server" in getattr(item, "fixturenames", ()) and "hostile_database" in params:
+            item.add_marker(pytest.mark.xdist_group(f"hostile-server-{params['hostile_database']}"))
 
 
 @contextmanager

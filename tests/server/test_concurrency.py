@@ -25,7 +25,8 @@ from tests.helpers import BOB
 from tests.servers import gunicorn
 from tests.servers import server_env
 
-pytestmark = pytest.mark.server
+# One worker runs the module (xdist_group): its gunicorns start once, not once per worker.
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("concurrency")]
 THREADS = 16
 
 
