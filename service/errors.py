@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from typing import Any
 
 from flask import Flask
@@ -150,15 +151,47 @@ class CommentsApi(Api):  # type: ignore[misc]
     def handle_http_exception(self, error: HTTPException) -> Response:
         return _from_http(error)
 
-    def register_blueprint(self, blp: Any, **options: Any) -> None:
+    # The OpenAPI document is written when first read (/openapi.json, `flask openapi`), not
+    # while create_app registers the blueprints: documenting the paths was more than half
+    # of an app's start (every gunicorn worker, every CLI command, every test's app), and
+    # most processes never serve it. The blueprints are documented in the order they were
+    # registered, so the document is the same as when written at once.
+    _document_lock = threading.Lock()
+
+    @property
+    def spec(self) -> Any:
+        if self._undocumented:
+            self._document()
+        return self._spec
+
+    @spec.setter
+    def spec(self, spec: Any) -> None:  # a new app's document (flask-smorest's init_app)
+        self._spec = spec
+        self._undocumented: list[tuple[Any, Flask, str, Any]] = []
+
+    def _document(self) -> None:
+        with self._document_lock:
+            # An item leaves the list once documented: a thread that finds the list empty
+            # reads a whole document.
+            while self._undocumented:
+                blp, app, name, parameters = self._undocumented[0]
+                blp.register_views_in_doc(self, app, self._spec, name=name, parameters=parameters)
+                self._spec.tag({"name": name, "description": blp.description})
+                self._undocumented.pop(0)
+
+    def register_blueprint(self, blp: Any, *, parameters: Any = None, **options: Any) -> None:
         """Every API blueprint reads its input through the same guards, which run after
         the blueprint's own (authentication first: an admin path answers 401 to anything
-        without a token)."""
+        without a token). What flask-smorest's ``Api.register_blueprint`` does, with the
+        blueprint's part of the document left for ``_document``."""
         guards = blp.before_request_funcs.setdefault(None, [])
         for guard in (decodable_json, entry_id_in_range):
             if guard not in guards:  # blueprints are module singletons; apps are many
                 blp.before_request(guard)
-        super().register_blueprint(blp, **options)
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, self._app, name, parameters))
 
 
 def register(app: Flask) -> None:

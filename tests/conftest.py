@@ -6,6 +6,7 @@ a missing server fails the run, it is not skipped.
 
 from __future__ import annotations
 
+import copy
 import shutil
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ from sqlalchemy import text
 from service import create_app
 from service.api.sites import warm as warm_sites
 from service.extensions import db
+from service.observability import logs
+from service.observability import metrics
 from service.persistence.base import Base
 from service.persistence.migrating import MIGRATIONS_DIR
 
@@ -103,15 +106,58 @@ def empty_database(app: Flask) -> None:
         db.session.commit()
 
 
+class SharedApp:
+    """One app per database and xdist worker, made as ``create_app`` makes it, and given
+    back to each test as a new one would be: its settings as made, its caches (responses,
+    sites, queue depth) empty. create_app costs tens of milliseconds at each of about a
+    thousand tests; its database connections stay open between tests too. The rate
+    limiter is the process's own, and its limits are off in these settings (a test that
+    wants them asks ``make_app``, whose create_app gives the limiter a fresh storage)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.app = create_app(base_config(database_url))
+        self.config = copy.deepcopy(dict(self.app.config))
+        self.extensions = set(self.app.extensions)
+        self.setup = self.routes_and_hooks(self.app)
+
+    @staticmethod
+    def routes_and_hooks(app: Flask) -> tuple[int, ...]:
+        hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+        return (len(app.view_functions), *(sum(map(len, h.values())) for h in hooks))
+
+    def renewed(self) -> Flask:
+        app = self.app
+        assert self.routes_and_hooks(app) == self.setup, "a test changed the shared app: give it make_app()"
+        app.config.clear()
+        app.config.update(copy.deepcopy(self.config))
+        for made_later in set(app.extensions) - self.extensions:  # the response cache
+            del app.extensions[made_later]
+        del app.extensions["sites"]  # made again by warm_sites below
+        metrics.init_app(app)  # the queue depth's registry
+        # Process-wide, redone by every create_app: loggers that a test's Alembic run
+        # turned off are turned back on.
+        logs.configure_app_logging(app)
+        return app
+
+    def close(self) -> None:
+        with self.app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url: str) -> Iterator[SharedApp]:
+    shared = SharedApp(database_url)
+    yield shared
+    shared.close()
+
+
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(base_config(database_url))
+def app(shared_app: SharedApp) -> Flask:
+    """The test's app on the test database, emptied: as new (see ``SharedApp``)."""
+    app = shared_app.renewed()
     empty_database(app)
-    # create_app loaded the sites a previous test left; the emptied database has none.
     warm_sites(app)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    return app
 
 
 @pytest.fixture
@@ -185,9 +231,28 @@ _SERVER_FILES = (
 )
 
 
+_LOST_GROUP = pytest.StashKey[bool]()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.stash.get(_LOST_GROUP, False):
+        pytest.fail(
+            "pytest-xdist's --dist loadgroup lost this test's xdist_group (pytest-dev/pytest-xdist#1386, "
+            "pytest 9.2 with pytest-xdist 3.8): see the pin of pytest in pyproject.toml",
+            pytrace=False,
+        )
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's, which names the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``browser``, ``postgres`` and ``server``, from what each test uses (``slow`` is set
-    in the slow tests' own modules)."""
+    in the slow tests' own modules). In a worker of ``--dist loadgroup``, every test of an
+    ``xdist_group`` must carry its group, or the costly fixtures the groups share are made
+    on every worker (pytest 9.2 with pytest-xdist 3.8, pytest-dev/pytest-xdist#1386)."""
+    if getattr(config.option, "loadgroup", False):
+        for item in items:
+            if item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+                item.stash[_LOST_GROUP] = True
     root = Path(str(config.rootpath))
     for item in items:
         names = set(getattr(item, "fixturenames", ()))

@@ -8,6 +8,7 @@ import time
 import uuid
 
 from playwright.sync_api import Page
+from playwright.sync_api import Response
 from playwright.sync_api import expect
 
 from .support import ADMIN
@@ -21,6 +22,12 @@ from .support import show_article
 from .support import sign_in
 
 PAGE_RULES = {"landmark-one-main", "region", "page-has-heading-one"}
+
+
+def reaction_stored(response: Response) -> bool:
+    """The widget's PUT of a reaction: the button turns at once, the API has it once this
+    is answered."""
+    return response.url.endswith("/reaction") and response.request.method == "PUT"
 
 
 def thread_item(page: Page, article: str, entry_id: int) -> str:
@@ -53,7 +60,9 @@ def test_a_reader_reacts_sorts_and_sees_the_editors_picks(page: Page, host: Host
     button = page.locator(thread_item(page, article, second) + " > article .react")
     expect(button).to_have_attribute("aria-pressed", "false")
     expect(button).to_have_accessible_name("Respect")
-    button.click()
+    with page.expect_response(reaction_stored) as stored:
+        button.click()
+    assert stored.value.ok
     expect(button).to_have_attribute("aria-pressed", "true")
     expect(button).to_have_text("Respect 1")
     thread = service.http.get(f"{service.base}/api/v1/articles/{article}/comments", timeout=10).json()
@@ -144,7 +153,9 @@ def test_a_sites_widget_reacts_and_sees_new_comments_at_its_sites_paths(
 
     button = page.locator(thread_item(page, article, mine) + " > article .react")
     expect(button).to_have_accessible_name("Like")
-    button.click()
+    with page.expect_response(reaction_stored) as stored:
+        button.click()
+    assert stored.value.ok
     expect(button).to_have_attribute("aria-pressed", "true")
     on_site = service.http.get(f"{service.base}/api/v1/sites/{site}/articles/{article}/comments", timeout=10).json()
     assert [c["reactions"] for c in on_site["items"]] == [1]

@@ -31,6 +31,9 @@ from .support import shot
 from .support import show_article
 from .support import sign_in
 
+# One worker runs the module (xdist_group): its gunicorn starts once, not once per worker.
+pytestmark = pytest.mark.xdist_group("browser-signed-in")
+
 SECRET = "the-news-site-signs-readers-with-this-key"
 
 

@@ -25,6 +25,9 @@ from .support import shot
 from .support import show_article
 from .support import sign_in
 
+# One worker runs the module (xdist_group): its gunicorn starts once, not once per worker.
+pytestmark = pytest.mark.xdist_group("browser-toxicity")
+
 TOXIC = "You are a stupid idiot and everyone here hates you"  # 0.99999
 RUDE = "This is a dumb take"  # 0.994: held too, but less likely toxic
 BENIGN = "Thanks for the thoughtful article about the city budget."  # 0.002

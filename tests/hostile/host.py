@@ -5,13 +5,15 @@ and no Trusted Types: the sanitized output alone must be safe on a careless site
 Three pages: ``/harness`` renders the public API itself (the widget's rules, in a few
 lines); ``/widget`` embeds the real ``/embed.js``; ``/fragment`` includes the service's
 server-rendered ``comments.html`` in the page's own HTML, as a server-side include does.
-Each hooks ``alert``/``confirm``/``prompt``/``print`` before any other script runs, so a
-payload that runs leaves ``window.__pwned``."""
+Each shows the articles ``article`` lists (comma-separated), one after the other, as a
+site's front page with several threads would, and hooks ``alert``/``confirm``/``prompt``/
+``print`` before any other script runs, so a payload that runs leaves ``window.__pwned``."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
@@ -35,8 +37,6 @@ HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>h
 (async () => {
   const q = new URLSearchParams(location.search);
   const kind = q.get("kind");
-  const r = await fetch(q.get("api") + "/api/v1/articles/" + q.get("article") + "/" + kind + "?limit=200");
-  const data = await r.json();
   function render(item, parent) {
     const el = document.createElement("article");
     el.dataset.id = item.id;
@@ -48,8 +48,16 @@ HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>h
     for (const reply of item.replies || []) render(reply, el);
     parent.append(el);
   }
-  data.items.forEach((item) => render(item, document.getElementById("out")));
-  window.__rendered = data.items.length;
+  let rendered = 0;
+  for (const article of q.get("article").split(",")) {
+    const r = await fetch(q.get("api") + "/api/v1/articles/" + article + "/" + kind + "?limit=200");
+    const data = await r.json();
+    const section = document.createElement("section");
+    data.items.forEach((item) => render(item, section));
+    document.getElementById("out").append(section);
+    rendered += data.items.length;
+  }
+  window.__rendered = rendered;
 })();
 </script></body></html>"""
 
@@ -59,7 +67,7 @@ FRAGMENT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 <body><main>%(fragment)s</main></body></html>"""
 
 WIDGET = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>widget</title>%(canary)s</head>
-<body><div data-comments-for="%(article)s"></div>
+<body>%(widgets)s
 <script src="%(api)s/embed.js" async></script></body></html>"""
 
 
@@ -67,30 +75,29 @@ WIDGET = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>wi
 class HostSite:
     origin: str
 
-    def page(self, renderer: str, api: str, article: str, kind: str) -> str:
-        return f"{self.origin}/{renderer}?api={api}&article={article}&kind={kind}"
+    def page(self, renderer: str, api: str, articles: Sequence[str], kind: str) -> str:
+        return f"{self.origin}/{renderer}?api={api}&article={','.join(articles)}&kind={kind}"
 
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         url = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        values = {
-            "canary": CANARY,
-            "api": escape(query.get("api", "")),
-            "article": escape(query.get("article", "")),
-        }
+        articles = query.get("article", "").split(",")
+        values = {"canary": CANARY, "api": escape(query.get("api", ""))}
         if url.path == "/harness":
             body = HARNESS % values
         elif url.path == "/widget":
-            body = WIDGET % values
+            widgets = "".join(f'<div data-comments-for="{escape(article)}"></div>' for article in articles)
+            body = WIDGET % {**values, "widgets": widgets}
         elif url.path == "/fragment" and query.get("api", "").startswith("http://127.0.0.1:"):
-            included = requests.get(
-                f"{query['api']}/api/v1/articles/{query.get('article', '')}/comments.html",
-                params={"limit": 200},
-                timeout=30,
-            )
-            body = FRAGMENT % {**values, "fragment": included.text if included.status_code == 200 else ""}
+            fragments = []
+            for article in articles:
+                included = requests.get(
+                    f"{query['api']}/api/v1/articles/{article}/comments.html", params={"limit": 200}, timeout=30
+                )
+                fragments.append(included.text if included.status_code == 200 else "")
+            body = FRAGMENT % {**values, "fragment": "\n".join(fragments)}
         else:
             self.send_error(404)
             return

@@ -6,6 +6,7 @@ Chromium on a host page. Nothing may run, and author and title must arrive as te
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
@@ -23,6 +24,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from service.domain.sanitizing import plain_text
 
 from .conftest import Server
+from .conftest import fresh_database
+from .conftest import serving
 from .host import HostSite
 from .safety import ALLOWED_TAGS
 from .safety import violations
@@ -113,8 +116,21 @@ def _submit_all(server: Server, todo: list[Sent], published: Published) -> None:
             future.result()
 
 
-@pytest.fixture(scope="module")
-def published(server: Server) -> Published:
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def corpus_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, host: HostSite
+) -> Iterator[Server]:
+    """A server on a database of the corpus's own. On the suite's shared one, the
+    Schemathesis test acts as a moderator at random, and a ban it takes by entry id also
+    bans the client every test posts from: the corpus published after it was refused."""
+    with fresh_database(request.param, tmp_path_factory) as url, serving(url, host) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def published(corpus_server: Server) -> Published:
+    """The corpus, published once per database, however the worker orders the tests."""
+    server = corpus_server
     vectors = load_vectors(Path(__file__).with_name("xss_vectors.txt"))
     assert len(vectors) >= 500
     assert len(set(vectors)) == len(vectors), "a vector is in the corpus twice"
@@ -266,8 +282,9 @@ PROVOKE = """() => {
 
 @pytest.mark.parametrize("renderer", RENDERERS)
 def test_nothing_in_the_corpus_runs_in_chromium(
-    published: Published, server: Server, host: HostSite, chromium: Browser, renderer: str
+    published: Published, corpus_server: Server, host: HostSite, chromium: Browser, renderer: str
 ) -> None:
+    server = corpus_server
     context = chromium.new_context()
     outside: list[str] = []
 
@@ -288,14 +305,19 @@ def test_nothing_in_the_corpus_runs_in_chromium(
             dialog.dismiss()
 
         page.on("dialog", on_dialog)
-        for (article, kind), expected in sorted(published.articles.items()):
-            url = host.page(renderer, server.base, article, kind)
+        # One page per kind shows all its articles, one after the other (a front page
+        # with many threads): every vector is rendered, in a page load or two rather than
+        # one per article.
+        for kind in ("comments", "reviews"):
+            articles = sorted(article for article, of in published.articles if of == kind)
+            expected = sum(published.articles[(article, kind)] for article in articles)
+            url = host.page(renderer, server.base, articles, kind)
             page.goto(url)
             _show_all(page, SHAPES[renderer], expected)
             page.evaluate(PROVOKE)
             page.wait_for_timeout(150)  # image errors, animations, timers
             result = page.evaluate(AUDIT, [sorted(ALLOWED_TAGS), SHAPES[renderer]])
-            where = f"{renderer} {article}/{kind} on {server.dialect}"
+            where = f"{renderer} {kind} of {len(articles)} articles on {server.dialect}"
             assert result["bodies"] == expected, where
             assert result["problems"] == [], where
             assert result["pwned"] == 0 and result["calls"] == [], (where, result["calls"])
@@ -305,8 +327,10 @@ def test_nothing_in_the_corpus_runs_in_chromium(
             for entry_id, shown in result["titles"].items():
                 assert shown == published.served[int(entry_id)]["title"], (where, entry_id)
             if kind == "reviews":
-                titled = sum(1 for s in published.sent if s.article == article and s.kind == kind and s.title)
-                assert len(result["titles"]) >= titled * 0.9, where  # the titles were shown at all
+                for article in articles:  # the titles were shown at all
+                    titled = [s.id for s in published.sent if s.article == article and s.kind == kind and s.title]
+                    shown_titles = [i for i in titled if str(i) in result["titles"]]
+                    assert len(shown_titles) >= len(titled) * 0.9, (where, article)
         assert dialogs == []
         # Sanitized links are never followed: nothing asked for another host.
         assert outside == []

@@ -31,7 +31,8 @@ from .support import serve
 from .support import service_env
 from .support import wait_for
 
-pytestmark = [pytest.mark.server, needs_nginx]
+# One worker runs the module (xdist_group): its nginx and gunicorns start once, not once per worker.
+pytestmark = [pytest.mark.server, needs_nginx, pytest.mark.xdist_group("front-proxy")]
 COMMENTS = "/api/v1/articles/<path:article_id>/comments"
 
 

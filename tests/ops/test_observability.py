@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -133,8 +134,11 @@ def test_operations_paths_stay_out_of_the_openapi_document(client: FlaskClient) 
 
 
 def test_app_messages_are_json_with_the_request_id(
-    app: Flask, client: FlaskClient, capsys: pytest.CaptureFixture[str]
+    make_app: Callable[..., Flask], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    app = make_app()  # a new app: the test adds a route of its own
+    client = app.test_client()
+
     @app.get("/boom")
     def boom() -> str:
         raise RuntimeError("kaput")

@@ -20,7 +20,8 @@ from .support import migrate
 from .support import serve
 from .support import service_env
 
-pytestmark = pytest.mark.server
+# One worker runs the module (xdist_group): its server starts once, not once per worker.
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("request-limits")]
 TICKS = os.sysconf("SC_CLK_TCK")
 
 

@@ -25,14 +25,22 @@ from tests.helpers import BOB
 from tests.servers import gunicorn
 from tests.servers import server_env
 
-pytestmark = pytest.mark.server
+# One worker runs the module (xdist_group): its gunicorns start once, not once per worker.
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("concurrency")]
 THREADS = 16
 
 
-@pytest.fixture
-def server(app: Flask, database_url: str) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def gunicorn_base(database_url: str) -> Iterator[str]:
+    """One gunicorn per database for the module (starting and stopping one costs seconds)."""
     with gunicorn(server_env(database_url), workers=2) as base:
         yield f"{base}/api/v1"
+
+
+@pytest.fixture
+def server(app: Flask, gunicorn_base: str) -> str:
+    """The module's gunicorn, on the database the ``app`` fixture has just emptied."""
+    return gunicorn_base
 
 
 def in_parallel(calls: list[Callable[[requests.Session], Any]]) -> list[Any]:

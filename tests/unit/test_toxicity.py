@@ -12,6 +12,10 @@ import pytest
 
 from service.domain import toxicity
 
+# One worker runs the module (xdist_group): the model is exported (a child process with
+# scikit-learn, seconds) for its fixture once, not once per worker.
+pytestmark = pytest.mark.xdist_group("toxicity")
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "toxicity" / "wikipedia_talk_toxicity.csv"
 
 
