@@ -184,6 +184,12 @@ def _on_dispose(engine: Engine) -> None:
         _drop_reader()
 
 
+def reader_dialect() -> str:
+    """The database of the autocommit reader (``sqlite`` or ``postgresql``), for a read
+    written differently for each."""
+    return str(_autocommit().dialect.name)
+
+
 def read_one(statement: Executable, params: dict[str, Any]) -> list[Any]:
     """Run one read on the thread's autocommit connection; a connection the database has
     dropped (a restart) is replaced once, as the pool's pre-ping would have done."""
