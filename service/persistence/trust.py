@@ -43,8 +43,12 @@ def site_of(entry: Entry) -> str:
     return str(entry.site_id or DEFAULT_SITE)
 
 
+def _insert_of(dialect: str) -> Any:
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
 def _insert(session: Session) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return _insert_of(session.get_bind().dialect.name)
 
 
 # -- threads ----------------------------------------------------------------------------
@@ -111,8 +115,7 @@ def thread_row(session: Session, site_id: str, article_id: str) -> ThreadState |
 
 @functools.cache
 def _note_entry(dialect: str, dated: bool) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(ThreadState).values(
+    stmt = _insert_of(dialect)(ThreadState).values(
         site_id=bindparam("site_id"),
         article_id=bindparam("article_id"),
         mode="auto",
@@ -210,10 +213,6 @@ def revisions_of(session: Session, entry_id: int) -> list[EntryRevision]:
 # -- bans -------------------------------------------------------------------------------
 
 
-def _open(now: datetime) -> Any:
-    return and_(Ban.lifted_at.is_(None), or_(Ban.expires_at.is_(None), Ban.expires_at > now))
-
-
 def _matching(identities: Iterable[tuple[BanKind, str]]) -> Any:
     by_kind: dict[str, set[str]] = {}
     for kind, value in identities:
@@ -224,6 +223,7 @@ def _matching(identities: Iterable[tuple[BanKind, str]]) -> Any:
     return or_(*matches)
 
 
+# In force at ``now`` (a bind parameter): not lifted, not expired.
 _OPEN = and_(Ban.lifted_at.is_(None), or_(Ban.expires_at.is_(None), Ban.expires_at > bindparam("now")))
 # One author's identities (at most one of each kind; a kind they lack matches nothing).
 _AUTHOR_BANS = (
@@ -253,7 +253,9 @@ def open_bans(session: Session, site_id: str, identities: Sequence[tuple[BanKind
         params.update({_PARAM[kind]: value for kind, value in one.items()})
         return list(session.scalars(_AUTHOR_BANS, params))
     return list(
-        session.scalars(select(Ban).where(Ban.site_id == site_id, _matching(identities), _open(now)).order_by(Ban.id))
+        session.scalars(
+            select(Ban).where(Ban.site_id == site_id, _matching(identities), _OPEN).order_by(Ban.id), {"now": now}
+        )
     )
 
 
@@ -274,10 +276,10 @@ def bans(session: Session, site_id: str, only_open: bool, now: datetime, limit: 
     """Bans, newest first (``before``: ids below it)."""
     query = select(Ban).where(Ban.site_id == site_id)
     if only_open:
-        query = query.where(_open(now))
+        query = query.where(_OPEN)
     if before is not None:
         query = query.where(Ban.id < before)
-    return list(session.scalars(query.order_by(Ban.id.desc()).limit(limit)))
+    return list(session.scalars(query.order_by(Ban.id.desc()).limit(limit), {"now": now}))
 
 
 _PENDING_BY = {
@@ -310,9 +312,8 @@ _COUNTED = {Status.APPROVED: "approved", Status.REJECTED: "rejected", Status.SPA
 
 @functools.cache
 def _first_seen(dialect: str) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
-        insert(AuthorRecord)
+        _insert_of(dialect)(AuthorRecord)
         .values(
             site_id=bindparam("site_id"), author_key=bindparam("key"), first_seen_at=bindparam("now"), always_hold=False
         )
